@@ -1,0 +1,115 @@
+//! `prescreen lexicon …`: checking a lexicon (its examples and the case database).
+
+use std::fs;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use prescreen::check::{check_cases, check_examples, parse_cases, Case};
+use prescreen::Screener;
+
+use crate::common::{load_lexicon, CliError};
+
+/// The case database shipped with the default lexicon (`cases/*.jsonl`).
+const DEFAULT_CASES: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/default_cases.rs"));
+
+/// Lexicon tools.
+#[derive(Subcommand)]
+pub enum LexiconCommand {
+    /// Validate a lexicon and run every term's examples and the case database.
+    #[command(after_help = "Examples:\n  prescreen lexicon check                      # the embedded default and its cases\n  prescreen lexicon check my.toml --cases my-cases.jsonl\n  prescreen lexicon check default event.toml   # a pack layered on the default")]
+    Check {
+        /// Lexicon files, layered in order (`default` is the embedded one; none: the default).
+        files: Vec<String>,
+        /// Case files (JSONL) or folders of them; the default lexicon uses the embedded cases.
+        #[arg(long = "cases", value_name = "PATH")]
+        cases: Vec<String>,
+        /// Print every failure (by default the first 50).
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+pub fn run(cmd: LexiconCommand) -> Result<ExitCode, CliError> {
+    match cmd {
+        LexiconCommand::Check { files, cases, all } => check(&files, &cases, all),
+    }
+}
+
+fn read_cases(paths: &[String]) -> Result<Vec<Case>, CliError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let p = Path::new(path);
+        let mut files = Vec::new();
+        if p.is_dir() {
+            for entry in fs::read_dir(p).map_err(|e| format!("cannot read {path}: {e}"))? {
+                let f = entry?.path();
+                if f.extension().is_some_and(|e| e == "jsonl") {
+                    files.push(f);
+                }
+            }
+            files.sort();
+        } else {
+            files.push(p.to_path_buf());
+        }
+        for f in files {
+            let name = f.display().to_string();
+            let text = fs::read_to_string(&f).map_err(|e| format!("cannot read cases {name}: {e}"))?;
+            out.extend(parse_cases(&name, &text)?);
+        }
+    }
+    Ok(out)
+}
+
+fn check(files: &[String], case_paths: &[String], all: bool) -> Result<ExitCode, CliError> {
+    let lexicon = match load_lexicon(files) {
+        Ok(l) => l,
+        Err(e) => {
+            // A lexicon error is the check's finding: list every problem, then fail.
+            eprintln!("lexicon check failed: {e}");
+            if let Some(le) = e.downcast_ref::<prescreen::LexiconError>() {
+                for d in le.diagnostics().iter().skip(1) {
+                    eprintln!("  {d}");
+                }
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let uses_default = files.is_empty() || files.iter().any(|f| f == "default");
+    let mut cases = read_cases(case_paths)?;
+    if case_paths.is_empty() && uses_default {
+        for (name, text) in DEFAULT_CASES {
+            cases.extend(parse_cases(name, text)?);
+        }
+    }
+    let screener = match Screener::new(lexicon) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("lexicon check failed: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let lex = screener.lexicon();
+    let entries: usize = lex.terms.iter().map(|t| 1 + t.variants.len()).sum();
+    println!(
+        "lexicon {} {}: {} categories, {} terms ({} entries with variants), {} rules, {} profiles",
+        lex.name,
+        lex.version,
+        lex.categories.len(),
+        lex.terms.len(),
+        entries,
+        lex.rules.len(),
+        lex.profiles.len()
+    );
+    let (mut failures, examples) = check_examples(&screener);
+    failures.extend(check_cases(&screener, &cases));
+    println!("ran {examples} term examples and {} cases: {} failed", cases.len(), failures.len());
+    let shown = if all { failures.len() } else { failures.len().min(50) };
+    for f in &failures[..shown] {
+        println!("  FAIL {f}");
+    }
+    if shown < failures.len() {
+        println!("  … and {} more (use --all)", failures.len() - shown);
+    }
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,42 @@
+//! `prescreen`: screen texts from the command line — one text, batches, evaluation against labels,
+//! reports and lexicon tools. A thin layer over the `prescreen` crate: it reads files, parses
+//! options and prints; the judging is all in the core.
+
+mod common;
+mod lexicon_cmd;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Fast, explainable pre-screening of Chinese and English text for content risk.
+#[derive(Parser)]
+#[command(name = "prescreen", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  prescreen scan \"出冰毒，加微信\"\n  echo \"f u c k you\" | prescreen scan --json\n  prescreen lexicon check")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Scan(scan::ScanArgs),
+    #[command(subcommand)]
+    Lexicon(lexicon_cmd::LexiconCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Lexicon(cmd) => lexicon_cmd::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("prescreen: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

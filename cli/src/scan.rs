@@ -1,0 +1,65 @@
+//! `prescreen scan`: one text, from the argument or stdin.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::common::{load_screener, CliError};
+
+/// Screen one text (the argument, or stdin) and print the verdict.
+#[derive(Args)]
+#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"")]
+pub struct ScanArgs {
+    /// The text (read from stdin when absent).
+    text: Option<String>,
+    /// Lexicon file (TOML or JSON); repeat to layer; `default` names the embedded one.
+    #[arg(long = "lexicon", value_name = "FILE")]
+    lexicons: Vec<String>,
+    /// Profile whose thresholds apply.
+    #[arg(long, default_value = "default")]
+    profile: String,
+    /// Print the JSON result instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
+    let screener = load_screener(&args.lexicons)?;
+    let text = match args.text {
+        Some(t) => t,
+        None => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read stdin: {e}"))?;
+            s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
+        }
+    };
+    let verdict = screener.scan_with_profile(&text, &args.profile)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&verdict)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("decision: {}  score: {:.2}  (lexicon {} {}, profile {})", verdict.decision, verdict.score, verdict.lexicon.name, verdict.lexicon.version, verdict.profile);
+    for (category, s) in &verdict.categories {
+        println!("  category {category}: {:.2} {}", s.score, s.decision);
+    }
+    for hit in &verdict.hits {
+        let via: Vec<&str> = hit.via.iter().map(|k| k.name()).collect();
+        println!(
+            "  hit {:?} [{}..{}] {} {} {} w={:.2}{}{}",
+            hit.matched,
+            hit.span.char[0],
+            hit.span.char[1],
+            hit.term,
+            hit.category,
+            hit.signal,
+            hit.weight,
+            if via.is_empty() { String::new() } else { format!(" via {}", via.join("+")) },
+            hit.policy.as_deref().map(|p| format!(" policy {p}")).unwrap_or_default(),
+        );
+    }
+    for s in &verdict.suppressed {
+        println!("  not counted {:?} [{}..{}] {}: {:?} {}", s.matched, s.span.char[0], s.span.char[1], s.term, s.reason, s.detail);
+    }
+    Ok(ExitCode::SUCCESS)
+}

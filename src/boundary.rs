@@ -1,0 +1,139 @@
+//! Word boundaries: a `word`-boundary term must not cut through a longer word of the text.
+//!
+//! Chinese has no spaces, so the edges of a match in Han text are checked with jieba
+//! segmentation — run only on a small window around the match, never on the whole text (that is
+//! what keeps scanning fast). Latin-script edges are checked with Unicode (UAX #29) word
+//! boundaries on the original text. Each edge is checked by the rule of its own script, so a mixed
+//! term such as `加v` is handled at both ends.
+
+use jieba_rs::Jieba;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::normalize::{is_han, View, GAP_SPACE};
+
+/// Han units taken on each side of a match for segmentation.
+const HAN_WINDOW: usize = 8;
+/// Bytes of original text taken on each side of a match for UAX #29 word bounds.
+const LATIN_WINDOW: usize = 64;
+
+/// jieba with the lexicon's Chinese words added, so terms segment as words.
+pub(crate) struct Segmenter {
+    jieba: Jieba,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Segmenter")
+    }
+}
+
+#[cfg(feature = "full-dict")]
+fn base_jieba() -> Jieba {
+    Jieba::new()
+}
+
+#[cfg(not(feature = "full-dict"))]
+fn base_jieba() -> Jieba {
+    // The trimmed dictionary (see scripts/trim-dict and docs/DESIGN.md).
+    let mut dict: &[u8] = include_bytes!("../data/jieba/dict.trimmed.txt");
+    Jieba::with_dict(&mut dict).expect("the embedded jieba dictionary is well-formed")
+}
+
+impl Segmenter {
+    /// A segmenter knowing `words` (the lexicon's Han terms) besides jieba's dictionary.
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Segmenter {
+        let mut jieba = base_jieba();
+        for word in words {
+            if !jieba.has_word(word) {
+                // jieba suggests a frequency just high enough for the word to stay whole.
+                jieba.add_word(word, None, None);
+            }
+        }
+        Segmenter { jieba }
+    }
+
+    /// If the match of units `first..=last` cuts through a longer word, that word.
+    ///
+    /// `original` is the text the view was folded from.
+    pub fn crossing_word(&self, original: &str, view: &View, first: usize, last: usize) -> Option<String> {
+        let units = &view.units;
+        let start_han = is_han(units[first].ch);
+        let end_han = is_han(units[last].ch);
+        if start_han || end_han {
+            if let Some(word) = self.han_crossing(view, first, last, start_han, end_han) {
+                return Some(word);
+            }
+        }
+        let start = units[first].start as usize;
+        let end = units[last].end as usize;
+        let mut edges = Vec::new();
+        if !start_han && units[first].ch.is_alphanumeric() {
+            edges.push(start);
+        }
+        if !end_han && units[last].ch.is_alphanumeric() {
+            edges.push(end);
+        }
+        if edges.is_empty() {
+            return None;
+        }
+        latin_crossing(original, start, end, &edges)
+    }
+
+    fn han_crossing(&self, view: &View, first: usize, last: usize, check_start: bool, check_end: bool) -> Option<String> {
+        let units = &view.units;
+        // Extend over Han units on both sides, not across whitespace: a space ends a Chinese word.
+        let mut lo = first;
+        while lo > 0 && first - lo < HAN_WINDOW && is_han(units[lo - 1].ch) && units[lo].gap & GAP_SPACE == 0 {
+            lo -= 1;
+        }
+        let mut hi = last;
+        while hi + 1 < units.len() && hi - last < HAN_WINDOW && is_han(units[hi + 1].ch) && units[hi + 1].gap & GAP_SPACE == 0 {
+            hi += 1;
+        }
+        if lo == first && hi == last {
+            return None; // nothing around the match to form a longer word with
+        }
+        let mut window = String::with_capacity((hi - lo + 1) * 3);
+        let mut match_start = 0;
+        let mut match_end = 0;
+        for (i, unit) in units.iter().enumerate().take(hi + 1).skip(lo) {
+            if i == first {
+                match_start = window.len();
+            }
+            window.push(unit.ch);
+            if i == last {
+                match_end = window.len();
+            }
+        }
+        let mut offset = 0;
+        for word in self.jieba.cut(&window, false) {
+            let word: &str = word.word;
+            let (ws, we) = (offset, offset + word.len());
+            offset = we;
+            let crosses = |p: usize| ws < p && p < we;
+            if (check_start && crosses(match_start)) || (check_end && crosses(match_end)) {
+                return Some(word.to_string());
+            }
+        }
+        None
+    }
+}
+
+/// If one of `edges` (byte offsets in `text`) is not a UAX #29 word boundary, the word it is in.
+fn latin_crossing(text: &str, start: usize, end: usize, edges: &[usize]) -> Option<String> {
+    let mut lo = start.saturating_sub(LATIN_WINDOW);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (end + LATIN_WINDOW).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    for (i, word) in text[lo..hi].split_word_bound_indices() {
+        let (ws, we) = (lo + i, lo + i + word.len());
+        if edges.iter().any(|&p| ws < p && p < we) {
+            return Some(word.to_string());
+        }
+    }
+    None
+}

@@ -1,0 +1,114 @@
+//! Lexicon errors: every problem names the file, line and column.
+
+use std::fmt;
+
+/// One problem found in a lexicon file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file (or source name) the problem is in.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// What is wrong, lowercase, without a trailing period.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// A lexicon that could not be loaded. Nothing of it was loaded: a lexicon is all or nothing.
+///
+/// It holds every problem found (at least one), in file order. `Display` shows the first one and
+/// how many more there are; iterate [`LexiconError::diagnostics`] for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LexiconError {
+    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>) -> LexiconError {
+        assert!(!diagnostics.is_empty(), "a lexicon error needs at least one diagnostic");
+        diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        diagnostics.dedup();
+        LexiconError { diagnostics }
+    }
+
+    /// Every problem found, in file order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The first problem.
+    pub fn first(&self) -> &Diagnostic {
+        &self.diagnostics[0]
+    }
+}
+
+impl fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diagnostics[0])?;
+        match self.diagnostics.len() {
+            1 => Ok(()),
+            2 => write!(f, " (and 1 more problem)"),
+            n => write!(f, " (and {} more problems)", n - 1),
+        }
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// Maps byte offsets of a source text to line and column, and knows the file name.
+///
+/// A source may be the concatenation of several files (the embedded default lexicon is); then
+/// positions are reported in the part they fall in.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceMap {
+    parts: Vec<(String, usize)>, // (file name, byte offset where the part starts)
+    text: std::sync::Arc<str>,
+}
+
+impl SourceMap {
+    pub fn single(name: &str, text: &str) -> SourceMap {
+        SourceMap { parts: vec![(name.to_string(), 0)], text: text.into() }
+    }
+
+    pub fn concatenated(parts: &[(&str, &str)]) -> (SourceMap, String) {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (name, part) in parts {
+            starts.push((name.to_string(), text.len()));
+            text.push_str(part);
+            if !part.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        (SourceMap { parts: starts, text: text.as_str().into() }, text)
+    }
+
+    pub fn diagnostic(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let offset = offset.min(self.text.len());
+        let (file, start) = self
+            .parts
+            .iter()
+            .rev()
+            .find(|(_, start)| *start <= offset)
+            .cloned()
+            .unwrap_or_else(|| (self.parts[0].0.clone(), 0));
+        let before = &self.text[start..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic { file, line, column, message: message.into() }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

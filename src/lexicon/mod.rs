@@ -1,0 +1,615 @@
+//! Reading lexicons: the TOML/JSON format of the design contract, validation with file/line/column
+//! errors, and layering (a later file adds terms or overrides them by id).
+//!
+//! A file is parsed into a [`tree`] with byte spans, read into a layer ([`read`]), and the layers
+//! are merged and cross-checked by [`LexiconBuilder::build`]. Only a complete, valid lexicon ever
+//! comes out: there is no half-loaded state.
+
+mod error;
+mod read;
+pub(crate) mod tree;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{Diagnostic, LexiconError};
+pub(crate) use error::SourceMap;
+
+/// The three tiers of risk signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signal {
+    /// Unambiguous risk terms.
+    Explicit,
+    /// Coded or disguised risk: slang, euphemisms, homophones, combinations.
+    Implicit,
+    /// Context-dependent terms that alone deserve a look, not a block.
+    Borderline,
+}
+
+impl Signal {
+    /// All signals, in report order.
+    pub const ALL: [Signal; 3] = [Signal::Explicit, Signal::Implicit, Signal::Borderline];
+
+    /// The name used in files and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Explicit => "explicit",
+            Signal::Implicit => "implicit",
+            Signal::Borderline => "borderline",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A kind of disguise the matcher looks through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Evasion {
+    /// Full-width / half-width forms (`ｆｕｃｋ`).
+    Width,
+    /// Upper / lower case.
+    Case,
+    /// Traditional characters for simplified ones (`冰毒` written `冰毒` in 繁體).
+    Traditional,
+    /// Spaces, punctuation, emoji or zero-width characters between characters.
+    Spacing,
+    /// Repeated characters (`fuuuck`).
+    Repeat,
+    /// Leetspeak digits and symbols inside Latin words (`sh1t`, `@ss`).
+    Leet,
+    /// Look-alike letters from other scripts (Cyrillic `а`), styled letters, diacritics.
+    Homoglyph,
+    /// Full pinyin for Chinese terms (`bingdu`, `bing du`, `冰du`).
+    Pinyin,
+    /// Pinyin initials (`bd`).
+    Initials,
+    /// Same-sound characters.
+    Homophone,
+    /// A character split into its components (`女马` for 妈).
+    Split,
+    /// Chinese, circled or financial numerals for digits (`①③⑧`, `壹叁捌`).
+    Numerals,
+}
+
+impl Evasion {
+    /// Every evasion kind, in the order of the design contract.
+    pub const ALL: [Evasion; 12] = [
+        Evasion::Width,
+        Evasion::Case,
+        Evasion::Traditional,
+        Evasion::Spacing,
+        Evasion::Repeat,
+        Evasion::Leet,
+        Evasion::Homoglyph,
+        Evasion::Pinyin,
+        Evasion::Initials,
+        Evasion::Homophone,
+        Evasion::Split,
+        Evasion::Numerals,
+    ];
+
+    /// The name used in files and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Evasion::Width => "width",
+            Evasion::Case => "case",
+            Evasion::Traditional => "traditional",
+            Evasion::Spacing => "spacing",
+            Evasion::Repeat => "repeat",
+            Evasion::Leet => "leet",
+            Evasion::Homoglyph => "homoglyph",
+            Evasion::Pinyin => "pinyin",
+            Evasion::Initials => "initials",
+            Evasion::Homophone => "homophone",
+            Evasion::Split => "split",
+            Evasion::Numerals => "numerals",
+        }
+    }
+
+    /// Parses a name used in files.
+    pub fn parse(s: &str) -> Option<Evasion> {
+        Evasion::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    const fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+impl fmt::Display for Evasion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of [`Evasion`] kinds (a bit set), serialized as a list of names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EvasionSet(u16);
+
+impl EvasionSet {
+    /// The empty set.
+    pub const EMPTY: EvasionSet = EvasionSet(0);
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: Evasion) -> bool {
+        self.0 & kind.bit() != 0
+    }
+
+    /// Adds `kind`.
+    pub fn insert(&mut self, kind: Evasion) {
+        self.0 |= kind.bit();
+    }
+
+    /// The set with `kind` added.
+    pub const fn with(self, kind: Evasion) -> EvasionSet {
+        EvasionSet(self.0 | kind.bit())
+    }
+
+    /// Union of two sets.
+    pub fn union(self, other: EvasionSet) -> EvasionSet {
+        EvasionSet(self.0 | other.0)
+    }
+
+    /// Whether every kind of `self` is in `other`.
+    pub fn is_subset(self, other: EvasionSet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in the set, in contract order.
+    pub fn iter(self) -> impl Iterator<Item = Evasion> {
+        Evasion::ALL.into_iter().filter(move |k| self.contains(*k))
+    }
+}
+
+impl FromIterator<Evasion> for EvasionSet {
+    fn from_iter<I: IntoIterator<Item = Evasion>>(iter: I) -> Self {
+        let mut set = EvasionSet::EMPTY;
+        for kind in iter {
+            set.insert(kind);
+        }
+        set
+    }
+}
+
+impl Serialize for EvasionSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(Evasion::name))
+    }
+}
+
+/// Where a term may match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Boundary {
+    /// The match must not cut through a longer word of the text (the default).
+    #[default]
+    Word,
+    /// Anywhere, even inside a longer word.
+    Substring,
+}
+
+/// A risk category with its decision thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    /// Lowercase id, referenced by terms and rules.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Score at or above which the decision is at least `review`.
+    pub review: f64,
+    /// Score at or above which the decision is `block`.
+    pub block: f64,
+}
+
+/// Regression examples of a term, run by `prescreen lexicon check`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Examples {
+    /// Texts that must produce a hit of the term.
+    #[serde(rename = "match")]
+    pub matches: Vec<String>,
+    /// Texts that must not produce a hit of the term.
+    pub no_match: Vec<String>,
+}
+
+/// A lexicon term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// Unique id (defaults to the text).
+    pub id: String,
+    /// The surface form.
+    pub text: String,
+    /// Category id.
+    pub category: String,
+    /// Signal tier.
+    pub signal: Signal,
+    /// Contribution of one hit, in (0, 1].
+    pub weight: f64,
+    /// Extra surface forms reported as this term.
+    pub variants: Vec<String>,
+    /// Disguises to look through; `None` means the defaults that apply to the term.
+    pub evasions: Option<EvasionSet>,
+    /// Word or substring matching.
+    pub boundary: Boundary,
+    /// Phrases inside which a hit is suppressed.
+    pub allow: Vec<String>,
+    /// Policy clause this term enforces.
+    pub policy: Option<String>,
+    /// Regression examples.
+    pub examples: Examples,
+    #[serde(skip)]
+    pub(crate) origin: Origin,
+}
+
+/// A combination rule: several hits together form a stronger signal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// Unique rule id.
+    pub id: String,
+    /// Category ids or term ids that must all be present.
+    pub all_of: Vec<String>,
+    /// Maximum distance in characters between the parts; `None` means anywhere in the text.
+    pub within: Option<usize>,
+    /// Category of the combined hit.
+    pub category: String,
+    /// Signal of the combined hit.
+    pub signal: Signal,
+    /// Weight of the combined hit.
+    pub weight: f64,
+    /// Policy clause this rule enforces.
+    pub policy: Option<String>,
+    #[serde(skip)]
+    pub(crate) origin: Origin,
+}
+
+/// Review/block thresholds of a category, as overridden by a profile (`None` keeps the category's).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Thresholds {
+    /// Review threshold.
+    pub review: Option<f64>,
+    /// Block threshold.
+    pub block: Option<f64>,
+}
+
+/// A scene profile: different thresholds, e.g. for a children's product.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    /// Profile name.
+    pub name: String,
+    /// Per-category threshold overrides.
+    pub thresholds: BTreeMap<String, Thresholds>,
+    #[serde(skip)]
+    pub(crate) origin: Origin,
+}
+
+/// Where an item was defined, for errors found after layering.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Origin {
+    /// Positions of fields that cross-checks may complain about, by field name.
+    pub fields: Vec<(String, Diagnostic)>,
+    pub item: Option<Diagnostic>,
+}
+
+impl Origin {
+    fn at(&self, field: &str, message: String) -> Diagnostic {
+        let base = self
+            .fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, d)| d)
+            .or(self.item.as_ref());
+        match base {
+            Some(d) => Diagnostic { message, ..d.clone() },
+            None => Diagnostic { file: "<lexicon>".into(), line: 1, column: 1, message },
+        }
+    }
+
+    /// Diagnostic for a problem with the whole item.
+    pub(crate) fn item_error(&self, message: String) -> Diagnostic {
+        self.at("", message)
+    }
+}
+
+/// A complete, validated lexicon: categories, terms, combination rules and profiles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lexicon {
+    /// Name (layers joined by `+`).
+    pub name: String,
+    /// Version (layers joined by `+`).
+    pub version: String,
+    /// Categories.
+    pub categories: Vec<Category>,
+    /// Terms.
+    pub terms: Vec<Term>,
+    /// Combination rules.
+    pub rules: Vec<Rule>,
+    /// Scene profiles.
+    pub profiles: Vec<Profile>,
+}
+
+/// Format of a lexicon file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML, the usual format.
+    Toml,
+    /// JSON with the same structure.
+    Json,
+}
+
+impl Format {
+    /// Guesses the format from a file name (`.json` is JSON, anything else TOML).
+    pub fn from_path(path: &str) -> Format {
+        if path.to_ascii_lowercase().ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Toml
+        }
+    }
+}
+
+/// The files of the embedded default lexicon, in load order.
+const DEFAULT_PARTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/default_parts.rs"));
+
+impl Lexicon {
+    /// Parses a complete lexicon from TOML text.
+    ///
+    /// ```
+    /// let lexicon = prescreen::Lexicon::from_toml_str(r#"
+    ///     [[category]]
+    ///     id = "drugs"
+    ///     name = "Drugs"
+    ///     review = 0.4
+    ///     block = 0.85
+    ///
+    ///     [[term]]
+    ///     text = "冰毒"
+    ///     category = "drugs"
+    ///     signal = "explicit"
+    ///     weight = 0.9
+    /// "#)?;
+    /// assert_eq!(lexicon.terms[0].id, "冰毒");
+    /// # Ok::<(), prescreen::LexiconError>(())
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Lexicon, LexiconError> {
+        LexiconBuilder::new().add("<toml>", text, Format::Toml)?.build()
+    }
+
+    /// Parses a complete lexicon from JSON text with the same structure as the TOML format.
+    pub fn from_json_str(text: &str) -> Result<Lexicon, LexiconError> {
+        LexiconBuilder::new().add("<json>", text, Format::Json)?.build()
+    }
+
+    /// The embedded default lexicon.
+    pub fn default_lexicon() -> Lexicon {
+        LexiconBuilder::new()
+            .add_default()
+            .build()
+            .expect("the embedded default lexicon is valid (checked by the test suite)")
+    }
+
+    /// The text of the embedded default lexicon as one TOML document (its files concatenated).
+    pub fn default_toml() -> String {
+        SourceMap::concatenated(DEFAULT_PARTS).1
+    }
+
+    /// The files of the embedded default lexicon: `(file name, TOML text)` in load order.
+    pub fn default_parts() -> &'static [(&'static str, &'static str)] {
+        DEFAULT_PARTS
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// The profile with this name.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// The term with this id.
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.terms.iter().find(|t| t.id == id)
+    }
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon::default_lexicon()
+    }
+}
+
+/// One parsed file (or the embedded default), not yet merged or cross-checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layer {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub categories: Vec<(Category, Origin)>,
+    pub terms: Vec<Term>,
+    pub rules: Vec<Rule>,
+    pub profiles: Vec<Profile>,
+}
+
+/// Builds a lexicon from several layered files: a later file adds terms, rules, categories and
+/// profiles, or replaces earlier ones with the same id (profiles: the same name).
+///
+/// ```
+/// use prescreen::{LexiconBuilder, Format};
+/// let event = r#"
+///     [lexicon]
+///     name = "event"
+///     version = "2026.11.26"
+///
+///     [[term]]
+///     id = "drugs.zh.new-slang"
+///     text = "蓝精灵糖"
+///     category = "drugs"
+///     signal = "implicit"
+///     weight = 0.7
+/// "#;
+/// let lexicon = LexiconBuilder::new()
+///     .add_default()
+///     .add("event.toml", event, Format::Toml)?
+///     .build()?;
+/// assert!(lexicon.term("drugs.zh.new-slang").is_some());
+/// assert_eq!(lexicon.name, "default+event");
+/// # Ok::<(), prescreen::LexiconError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct LexiconBuilder {
+    layers: Vec<Layer>,
+}
+
+impl LexiconBuilder {
+    /// An empty builder.
+    pub fn new() -> LexiconBuilder {
+        LexiconBuilder::default()
+    }
+
+    /// Adds a file on top of the layers so far. `name` is used in error messages.
+    pub fn add(mut self, name: &str, text: &str, format: Format) -> Result<Self, LexiconError> {
+        let map = SourceMap::single(name, text);
+        self.layers.push(read::read_layer(&map, text, format)?);
+        Ok(self)
+    }
+
+    /// Adds the embedded default lexicon on top of the layers so far.
+    pub fn add_default(mut self) -> Self {
+        let (map, text) = SourceMap::concatenated(DEFAULT_PARTS);
+        let layer = read::read_layer(&map, &text, Format::Toml)
+            .expect("the embedded default lexicon is valid (checked by the test suite)");
+        self.layers.push(layer);
+        self
+    }
+
+    /// Adds the embedded default lexicon, returning its error instead of panicking (for checks).
+    pub fn try_add_default(mut self) -> Result<Self, LexiconError> {
+        let (map, text) = SourceMap::concatenated(DEFAULT_PARTS);
+        self.layers.push(read::read_layer(&map, &text, Format::Toml)?);
+        Ok(self)
+    }
+
+    /// Merges the layers and checks every cross-reference.
+    pub fn build(self) -> Result<Lexicon, LexiconError> {
+        let mut names = Vec::new();
+        let mut versions = Vec::new();
+        let mut categories: Vec<(Category, Origin)> = Vec::new();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut profiles: Vec<Profile> = Vec::new();
+        let mut term_index: HashMap<String, usize> = HashMap::new();
+
+        for layer in self.layers {
+            names.extend(layer.name);
+            versions.extend(layer.version);
+            for (category, origin) in layer.categories {
+                match categories.iter_mut().find(|(c, _)| c.id == category.id) {
+                    Some(slot) => *slot = (category, origin),
+                    None => categories.push((category, origin)),
+                }
+            }
+            for term in layer.terms {
+                match term_index.get(&term.id) {
+                    Some(&i) => terms[i] = term,
+                    None => {
+                        term_index.insert(term.id.clone(), terms.len());
+                        terms.push(term);
+                    }
+                }
+            }
+            for rule in layer.rules {
+                match rules.iter_mut().find(|r| r.id == rule.id) {
+                    Some(slot) => *slot = rule,
+                    None => rules.push(rule),
+                }
+            }
+            for profile in layer.profiles {
+                match profiles.iter_mut().find(|p| p.name == profile.name) {
+                    Some(slot) => *slot = profile,
+                    None => profiles.push(profile),
+                }
+            }
+        }
+
+        let category_ids: HashSet<&str> = categories.iter().map(|(c, _)| c.id.as_str()).collect();
+        let mut problems = Vec::new();
+        for term in &terms {
+            if !category_ids.contains(term.category.as_str()) {
+                problems.push(term.origin.at(
+                    "category",
+                    format!("term `{}` has unknown category `{}`", term.id, term.category),
+                ));
+            }
+        }
+        for rule in &rules {
+            if !category_ids.contains(rule.category.as_str()) {
+                problems.push(rule.origin.at(
+                    "category",
+                    format!("rule `{}` has unknown category `{}`", rule.id, rule.category),
+                ));
+            }
+            for part in &rule.all_of {
+                if !category_ids.contains(part.as_str()) && !term_index.contains_key(part) {
+                    problems.push(rule.origin.at(
+                        "all_of",
+                        format!("rule `{}` refers to `{part}`, which is neither a category id nor a term id", rule.id),
+                    ));
+                }
+            }
+        }
+        for profile in &profiles {
+            for (category, t) in &profile.thresholds {
+                let Some((base, _)) = categories.iter().find(|(c, _)| &c.id == category) else {
+                    problems.push(profile.origin.at(
+                        "thresholds",
+                        format!("profile `{}` sets thresholds for unknown category `{category}`", profile.name),
+                    ));
+                    continue;
+                };
+                let review = t.review.unwrap_or(base.review);
+                let block = t.block.unwrap_or(base.block);
+                if review > block {
+                    problems.push(profile.origin.at(
+                        "thresholds",
+                        format!("profile `{}`: review threshold {review} of `{category}` is above its block threshold {block}", profile.name),
+                    ));
+                }
+            }
+        }
+        if categories.is_empty() {
+            problems.push(Diagnostic {
+                file: "<lexicon>".into(),
+                line: 1,
+                column: 1,
+                message: "the lexicon defines no category".into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(LexiconError::new(problems));
+        }
+        Ok(Lexicon {
+            name: if names.is_empty() { "unnamed".into() } else { names.join("+") },
+            version: if versions.is_empty() { "0".into() } else { versions.join("+") },
+            categories: categories.into_iter().map(|(c, _)| c).collect(),
+            terms,
+            rules,
+            profiles,
+        })
+    }
+}

@@ -1,0 +1,444 @@
+//! Reads one parsed file (a [`tree::Node`]) into a [`Layer`], checking everything that can be
+//! checked inside one file: field names and types, ranges, ids, duplicates.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::tree::{self, Key, Node, Value};
+use super::*;
+
+pub(crate) fn read_layer(map: &SourceMap, text: &str, format: Format) -> Result<Layer, LexiconError> {
+    let root = match format {
+        Format::Toml => tree::from_toml(text),
+        Format::Json => tree::from_json(text),
+    }
+    .map_err(|(span, message)| LexiconError::new(vec![map.diagnostic(span.start, message)]))?;
+    let mut reader = Reader { map, problems: Vec::new() };
+    let layer = reader.layer(&root);
+    if reader.problems.is_empty() {
+        Ok(layer)
+    } else {
+        Err(LexiconError::new(reader.problems))
+    }
+}
+
+struct Reader<'a> {
+    map: &'a SourceMap,
+    problems: Vec<Diagnostic>,
+}
+
+/// The fields of one table, taken one by one; whatever is left over is an unknown field.
+struct Fields<'n> {
+    entries: Vec<(&'n Key, &'n Node)>,
+    span_start: usize,
+}
+
+impl<'n> Fields<'n> {
+    fn take(&mut self, name: &str) -> Option<&'n Node> {
+        let i = self.entries.iter().position(|(k, _)| k.name == name)?;
+        Some(self.entries.remove(i).1)
+    }
+}
+
+impl Reader<'_> {
+    fn error(&mut self, offset: usize, message: impl Into<String>) {
+        self.problems.push(self.map.diagnostic(offset, message));
+    }
+
+    fn table<'n>(&mut self, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+        match &node.value {
+            Value::Table(entries) => Some(Fields {
+                entries: entries.iter().map(|(k, v)| (k, v)).collect(),
+                span_start: node.span.start,
+            }),
+            other => {
+                self.error(node.span.start, format!("{what} must be a table, found {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn finish(&mut self, fields: Fields<'_>, what: &str, known: &str) {
+        for (key, _) in fields.entries {
+            self.error(key.span.start, format!("unknown field `{}` in {what} (known fields: {known})", key.name));
+        }
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            other => {
+                self.error(node.span.start, format!("{what} must be a string, found {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, fields: &mut Fields<'_>, name: &str, what: &str) -> Option<(String, usize)> {
+        match fields.take(name) {
+            Some(node) => self.string(node, &format!("`{name}` of {what}")).map(|s| (s, node.span.start)),
+            None => {
+                self.error(fields.span_start, format!("{what} is missing the required field `{name}`"));
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
+        match node.value {
+            Value::Float(x) if x.is_finite() => Some(x),
+            Value::Int(n) => Some(n as f64),
+            ref other => {
+                self.error(node.span.start, format!("{what} must be a number, found {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, node: &Node, what: &str) -> Vec<(String, usize)> {
+        match &node.value {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|item| self.string(item, &format!("each entry of {what}")).map(|s| (s, item.span.start)))
+                .collect(),
+            other => {
+                self.error(node.span.start, format!("{what} must be an array of strings, found {}", other.type_name()));
+                Vec::new()
+            }
+        }
+    }
+
+    fn array<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Array(items) => items,
+            other => {
+                self.error(node.span.start, format!("`{what}` must be an array of tables, found {}", other.type_name()));
+                &[]
+            }
+        }
+    }
+
+    fn threshold(&mut self, node: &Node, what: &str) -> Option<f64> {
+        let x = self.number(node, what)?;
+        if !(0.0..=1.0).contains(&x) {
+            self.error(node.span.start, format!("{what} must be between 0 and 1, found {x}"));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn weight(&mut self, fields: &mut Fields<'_>, what: &str) -> Option<f64> {
+        let Some(node) = fields.take("weight") else {
+            self.error(fields.span_start, format!("{what} is missing the required field `weight`"));
+            return None;
+        };
+        let x = self.number(node, &format!("`weight` of {what}"))?;
+        if !(x > 0.0 && x <= 1.0) {
+            self.error(node.span.start, format!("`weight` of {what} must be in (0, 1], found {x}"));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn signal(&mut self, fields: &mut Fields<'_>, what: &str) -> Option<Signal> {
+        let (s, at) = self.required_string(fields, "signal", what)?;
+        let signal = Signal::parse(&s);
+        if signal.is_none() {
+            self.error(at, format!("unknown signal `{s}` in {what} (expected explicit, implicit or borderline)"));
+        }
+        signal
+    }
+
+    fn origin(&self, item_at: usize, fields: &[(&str, usize)]) -> Origin {
+        Origin {
+            item: Some(self.map.diagnostic(item_at, "")),
+            fields: fields.iter().map(|(f, at)| (f.to_string(), self.map.diagnostic(*at, ""))).collect(),
+        }
+    }
+
+    fn layer(&mut self, root: &Node) -> Layer {
+        let mut layer = Layer::default();
+        let Some(mut fields) = self.table(root, "the lexicon") else { return layer };
+
+        if let Some(node) = fields.take("lexicon") {
+            if let Some(mut meta) = self.table(node, "`[lexicon]`") {
+                if let Some(n) = meta.take("name") {
+                    layer.name = self.string(n, "`name` of [lexicon]");
+                }
+                if let Some(v) = meta.take("version") {
+                    layer.version = self.string(v, "`version` of [lexicon]");
+                }
+                if let Some(d) = meta.take("description") {
+                    self.string(d, "`description` of [lexicon]");
+                }
+                self.finish(meta, "[lexicon]", "name, version, description");
+            }
+        }
+
+        let mut seen = HashSet::new();
+        if let Some(node) = fields.take("category") {
+            for item in self.array(node, "category") {
+                if let Some(c) = self.category(item) {
+                    if !seen.insert(c.0.id.clone()) {
+                        self.error(item.span.start, format!("duplicate category id `{}`", c.0.id));
+                    }
+                    layer.categories.push(c);
+                }
+            }
+        }
+
+        let mut seen = HashSet::new();
+        if let Some(node) = fields.take("term") {
+            for item in self.array(node, "term") {
+                if let Some(term) = self.term(item) {
+                    if !seen.insert(term.id.clone()) {
+                        self.error(item.span.start, format!("duplicate term id `{}`", term.id));
+                    }
+                    layer.terms.push(term);
+                }
+            }
+        }
+
+        let mut seen = HashSet::new();
+        if let Some(node) = fields.take("rule") {
+            for item in self.array(node, "rule") {
+                if let Some(rule) = self.rule(item) {
+                    if !seen.insert(rule.id.clone()) {
+                        self.error(item.span.start, format!("duplicate rule id `{}`", rule.id));
+                    }
+                    layer.rules.push(rule);
+                }
+            }
+        }
+
+        let mut seen = HashSet::new();
+        if let Some(node) = fields.take("profile") {
+            for item in self.array(node, "profile") {
+                if let Some(profile) = self.profile(item) {
+                    if !seen.insert(profile.name.clone()) {
+                        self.error(item.span.start, format!("duplicate profile name `{}`", profile.name));
+                    }
+                    layer.profiles.push(profile);
+                }
+            }
+        }
+        self.finish(fields, "the lexicon", "lexicon, category, term, rule, profile");
+        layer
+    }
+
+    fn category(&mut self, node: &Node) -> Option<(Category, Origin)> {
+        let mut f = self.table(node, "a [[category]]")?;
+        let id = self.required_string(&mut f, "id", "a [[category]]");
+        let what = match &id {
+            Some((id, _)) => format!("category `{id}`"),
+            None => "a [[category]]".to_string(),
+        };
+        if let Some((id, at)) = &id {
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+                self.error(*at, format!("category id `{id}` must be lowercase ascii letters, digits, `_` or `-`"));
+            }
+        }
+        let name = f.take("name").and_then(|n| self.string(n, &format!("`name` of {what}")));
+        let review = match f.take("review") {
+            Some(n) => self.threshold(n, &format!("`review` of {what}")),
+            None => {
+                self.error(f.span_start, format!("{what} is missing the required field `review`"));
+                None
+            }
+        };
+        let block = match f.take("block") {
+            Some(n) => self.threshold(n, &format!("`block` of {what}")),
+            None => {
+                self.error(f.span_start, format!("{what} is missing the required field `block`"));
+                None
+            }
+        };
+        self.finish(f, &what, "id, name, review, block");
+        let ((id, _), review, block) = (id?, review?, block?);
+        if review > block {
+            self.error(node.span.start, format!("{what}: review threshold {review} is above block threshold {block}"));
+            return None;
+        }
+        let name = name.unwrap_or_else(|| id.clone());
+        Some((Category { id, name, review, block }, self.origin(node.span.start, &[])))
+    }
+
+    fn term(&mut self, node: &Node) -> Option<Term> {
+        let mut f = self.table(node, "a [[term]]")?;
+        let text = self.required_string(&mut f, "text", "a [[term]]");
+        let id = match f.take("id") {
+            Some(n) => self.string(n, "`id` of a [[term]]").map(|s| (s, n.span.start)),
+            None => text.clone(),
+        };
+        let what = match (&id, &text) {
+            (Some((id, _)), _) => format!("term `{id}`"),
+            (None, Some((text, _))) => format!("term `{text}`"),
+            _ => "a [[term]]".to_string(),
+        };
+        if let Some((id, at)) = &id {
+            if id.trim().is_empty() {
+                self.error(*at, "term id is empty");
+            }
+        }
+        if let Some((text, at)) = &text {
+            if text.trim().is_empty() {
+                self.error(*at, format!("`text` of {what} is empty"));
+            }
+        }
+        let category = self.required_string(&mut f, "category", &what);
+        let signal = self.signal(&mut f, &what);
+        let weight = self.weight(&mut f, &what);
+        let variants = match f.take("variants") {
+            Some(n) => self.strings(n, &format!("`variants` of {what}")),
+            None => Vec::new(),
+        };
+        for (v, at) in &variants {
+            if v.trim().is_empty() {
+                self.error(*at, format!("a variant of {what} is empty"));
+            }
+        }
+        let evasions = f.take("evasions").map(|n| {
+            let mut set = EvasionSet::EMPTY;
+            for (name, at) in self.strings(n, &format!("`evasions` of {what}")) {
+                match Evasion::parse(&name) {
+                    Some(kind) => set.insert(kind),
+                    None => {
+                        let known: Vec<_> = Evasion::ALL.iter().map(|k| k.name()).collect();
+                        self.error(at, format!("unknown evasion kind `{name}` in {what} (known: {})", known.join(", ")));
+                    }
+                }
+            }
+            set
+        });
+        let boundary = match f.take("boundary") {
+            Some(n) => match self.string(n, &format!("`boundary` of {what}")).as_deref() {
+                Some("word") => Boundary::Word,
+                Some("substring") => Boundary::Substring,
+                Some(other) => {
+                    self.error(n.span.start, format!("unknown boundary `{other}` in {what} (expected word or substring)"));
+                    Boundary::Word
+                }
+                None => Boundary::Word,
+            },
+            None => Boundary::Word,
+        };
+        let allow = match f.take("allow") {
+            Some(n) => self.strings(n, &format!("`allow` of {what}")).into_iter().map(|(s, _)| s).collect(),
+            None => Vec::new(),
+        };
+        let policy = f.take("policy").and_then(|n| self.string(n, &format!("`policy` of {what}")));
+        let examples = match f.take("examples") {
+            Some(n) => self.examples(n, &what),
+            None => Examples::default(),
+        };
+        let known = "id, text, category, signal, weight, variants, evasions, boundary, allow, policy, examples";
+        self.finish(f, &what, known);
+        let ((id, _), (text, _), (category, category_at)) = (id?, text?, category?);
+        Some(Term {
+            id,
+            text,
+            category,
+            signal: signal?,
+            weight: weight?,
+            variants: variants.into_iter().map(|(s, _)| s).collect(),
+            evasions,
+            boundary,
+            allow,
+            policy,
+            examples,
+            origin: self.origin(node.span.start, &[("category", category_at), ("text", node.span.start)]),
+        })
+    }
+
+    fn examples(&mut self, node: &Node, what: &str) -> Examples {
+        let Some(mut f) = self.table(node, &format!("`examples` of {what}")) else {
+            return Examples::default();
+        };
+        let mut examples = Examples::default();
+        if let Some(n) = f.take("match") {
+            examples.matches = self.strings(n, &format!("`examples.match` of {what}")).into_iter().map(|(s, _)| s).collect();
+        }
+        if let Some(n) = f.take("no_match") {
+            examples.no_match =
+                self.strings(n, &format!("`examples.no_match` of {what}")).into_iter().map(|(s, _)| s).collect();
+        }
+        self.finish(f, &format!("`examples` of {what}"), "match, no_match");
+        examples
+    }
+
+    fn rule(&mut self, node: &Node) -> Option<Rule> {
+        let mut f = self.table(node, "a [[rule]]")?;
+        let id = self.required_string(&mut f, "id", "a [[rule]]");
+        let what = match &id {
+            Some((id, _)) => format!("rule `{id}`"),
+            None => "a [[rule]]".to_string(),
+        };
+        let (all_of, all_of_at) = match f.take("all_of") {
+            Some(n) => (self.strings(n, &format!("`all_of` of {what}")), n.span.start),
+            None => {
+                self.error(f.span_start, format!("{what} is missing the required field `all_of`"));
+                (Vec::new(), f.span_start)
+            }
+        };
+        if all_of.len() < 2 && f.span_start != all_of_at {
+            self.error(all_of_at, format!("`all_of` of {what} needs at least two entries"));
+        }
+        let within = match f.take("within") {
+            Some(n) => match n.value {
+                Value::Int(x) if x > 0 => Some(x as usize),
+                _ => {
+                    self.error(n.span.start, format!("`within` of {what} must be a positive integer (characters)"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let category = self.required_string(&mut f, "category", &what);
+        let signal = self.signal(&mut f, &what);
+        let weight = self.weight(&mut f, &what);
+        let policy = f.take("policy").and_then(|n| self.string(n, &format!("`policy` of {what}")));
+        self.finish(f, &what, "id, all_of, within, category, signal, weight, policy");
+        let ((id, _), (category, category_at)) = (id?, category?);
+        Some(Rule {
+            id,
+            all_of: all_of.into_iter().map(|(s, _)| s).collect(),
+            within,
+            category,
+            signal: signal?,
+            weight: weight?,
+            policy,
+            origin: self.origin(node.span.start, &[("category", category_at), ("all_of", all_of_at)]),
+        })
+    }
+
+    fn profile(&mut self, node: &Node) -> Option<Profile> {
+        let mut f = self.table(node, "a [[profile]]")?;
+        let name = self.required_string(&mut f, "name", "a [[profile]]");
+        let what = match &name {
+            Some((name, _)) => format!("profile `{name}`"),
+            None => "a [[profile]]".to_string(),
+        };
+        let mut thresholds = BTreeMap::new();
+        let mut thresholds_at = node.span.start;
+        if let Some(n) = f.take("thresholds") {
+            thresholds_at = n.span.start;
+            if let Some(t) = self.table(n, &format!("`thresholds` of {what}")) {
+                for (key, value) in t.entries {
+                    let inner_what = format!("thresholds of `{}` in {what}", key.name);
+                    let Some(mut tf) = self.table(value, &inner_what) else { continue };
+                    let mut entry = Thresholds::default();
+                    if let Some(r) = tf.take("review") {
+                        entry.review = self.threshold(r, &format!("`review` of {inner_what}"));
+                    }
+                    if let Some(b) = tf.take("block") {
+                        entry.block = self.threshold(b, &format!("`block` of {inner_what}"));
+                    }
+                    self.finish(tf, &inner_what, "review, block");
+                    thresholds.insert(key.name.clone(), entry);
+                }
+            }
+        }
+        self.finish(f, &what, "name, thresholds");
+        let (name, _) = name?;
+        Some(Profile { name, thresholds, origin: self.origin(node.span.start, &[("thresholds", thresholds_at)]) })
+    }
+}

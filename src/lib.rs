@@ -1,0 +1,77 @@
+//! # prescreen
+//!
+//! Fast, explainable pre-screening of Chinese and English user-generated text for content risk.
+//!
+//! prescreen finds risk terms of a reviewed lexicon — also when they are disguised by spacing,
+//! pinyin, initials, homophones, split characters, traditional script, leetspeak, look-alike
+//! letters, full-width forms or numerals — checks that a match does not cut through a longer
+//! innocent word (处女座, 白粉笔, "class", "Scunthorpe"), and returns a [`Verdict`]: a decision
+//! (`pass` / `review` / `block`), scores per category and per signal (explicit, implicit,
+//! borderline), and every hit with its evidence and exact spans in bytes, chars and UTF-16 units.
+//!
+//! ```
+//! let screener = prescreen::Screener::default(); // the embedded default lexicon
+//! let verdict = screener.scan("出 冰 毒，要的加微信");
+//! assert_ne!(verdict.decision, prescreen::Decision::Pass);
+//! let hit = &verdict.hits[0];
+//! println!("{} via {:?} at {:?}", hit.term, hit.via, hit.span.utf16);
+//! let json = serde_json::to_string(&verdict).unwrap();
+//! assert!(json.starts_with("{\"decision\""));
+//! ```
+//!
+//! A custom lexicon (TOML, or JSON of the same shape; see [`Lexicon`]):
+//!
+//! ```
+//! let lexicon = prescreen::Lexicon::from_toml_str(r#"
+//!     [[category]]
+//!     id = "drugs"
+//!     name = "Drugs"
+//!     review = 0.4
+//!     block = 0.85
+//!
+//!     [[term]]
+//!     id = "drugs.meth"
+//!     text = "冰毒"
+//!     category = "drugs"
+//!     signal = "explicit"
+//!     weight = 0.9
+//!     variants = ["溜冰"]
+//! "#)?;
+//! let screener = prescreen::Screener::new(lexicon)?;
+//! let verdict = screener.scan("bing du 到货");
+//! assert_eq!(verdict.hits[0].term, "drugs.meth");
+//! assert_eq!(verdict.hits[0].via.iter().map(|k| k.name()).collect::<Vec<_>>(), ["spacing", "pinyin"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Modules, in pipeline order
+//! - [`lexicon`]: reading TOML/JSON lexicons with file/line/column errors; layering.
+//! - `normalize`: folding text into the matcher's form while keeping every original offset.
+//! - `matcher`: the Aho-Corasick automaton.
+//! - `boundary`: word-boundary checks (jieba for Chinese, UAX #29 for Latin scripts).
+//! - `score`: noisy-OR scores, thresholds, profiles, decisions.
+//! - [`verdict`]: the result types.
+//! - `screener`: compiling a lexicon and scanning.
+//! - [`check`]: running term examples and the case database.
+//!
+//! The core does no I/O and starts no threads. [`Screener`] is `Send + Sync`.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod boundary;
+pub mod check;
+pub mod lexicon;
+mod matcher;
+mod normalize;
+mod score;
+mod screener;
+mod span;
+pub mod verdict;
+
+pub use lexicon::{
+    Boundary, Category, Diagnostic, Evasion, EvasionSet, Format, Lexicon, LexiconBuilder, LexiconError, Profile,
+    Rule, Signal, Term, Thresholds,
+};
+pub use screener::{Screener, UnknownProfile};
+pub use verdict::{CategoryScore, Decision, Hit, LexiconInfo, Span, SuppressReason, Suppressed, Verdict};

@@ -1,0 +1,439 @@
+//! Normalizing text into the form the matcher sees, without losing a single original offset.
+//!
+//! A text becomes a [`View`]: a folded string (lowercase, half-width, simplified, look-alikes
+//! replaced, leetspeak read, noise dropped, repeats collapsed, split characters joined) and one
+//! [`Unit`] per folded character that remembers the exact byte range it came from in the
+//! original, the disguises seen inside it (`via`) and the noise skipped before it. Lexicon terms go
+//! through the same folding, so a term and a disguised occurrence meet in the middle.
+//!
+//! The folding runs in two steps: every char is classified on its own ([`Raw`]), then units are
+//! assembled with the context rules that need neighbours (leetspeak only inside Latin words,
+//! Chinese numerals only in runs of four or more, split characters only when adjacent).
+
+mod pinyin;
+mod tables;
+
+use crate::lexicon::{Evasion, EvasionSet};
+
+pub(crate) use pinyin::{SyllableView, Syllables};
+pub(crate) use tables::is_han;
+use tables::{chinese_numeral, symbol_digit, Tables};
+
+/// Noise was skipped before a unit.
+pub(crate) const GAP_NOISE: u8 = 1;
+/// The skipped noise contained whitespace.
+pub(crate) const GAP_SPACE: u8 = 2;
+
+/// Chinese numerals count as digits only in runs at least this long (`一三八一二三四…` is a phone
+/// number; `一个` is not).
+const NUMERAL_RUN: usize = 4;
+
+/// Most noise characters a repeat may merge across (`a s s`, `冰 冰毒`).
+const MAX_MERGE_GAP: u16 = 2;
+
+/// One folded character and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Unit {
+    /// The folded character.
+    pub ch: char,
+    /// Original byte range, end-exclusive; covers merged repeats and attached combining marks.
+    pub start: u32,
+    pub end: u32,
+    /// Byte offset of `ch` in the folded text.
+    pub norm: u32,
+    /// How many equal characters were merged into this unit (repeat).
+    pub run: u16,
+    /// Number of noise characters skipped right before this unit.
+    pub gap_chars: u16,
+    /// `GAP_*` flags of the noise skipped right before this unit.
+    pub gap: u8,
+    /// Disguises seen inside this unit (`spacing` only when a repeat merged across noise;
+    /// `repeat` itself is derived from `run`).
+    pub via: EvasionSet,
+}
+
+impl Unit {
+    /// Whether the unit is an ASCII letter or digit (a Latin-script word character).
+    #[inline]
+    pub fn is_latin(&self) -> bool {
+        self.ch.is_ascii_alphanumeric()
+    }
+}
+
+/// A folded text and its units.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct View {
+    pub text: String,
+    pub units: Vec<Unit>,
+}
+
+impl View {
+    /// Index of the unit whose folded char starts at or covers folded byte `offset`.
+    #[inline]
+    pub fn unit_at(&self, offset: usize) -> usize {
+        match self.units.binary_search_by_key(&(offset as u32), |u| u.norm) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+}
+
+/// How one char of the input is read, before context is applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// Spacing noise: whitespace, punctuation, symbols, emoji, zero-width.
+    Noise { space: bool },
+    /// Combining mark or variation selector: belongs to the char before it.
+    Attach,
+    /// A (simplified) Han character.
+    Han(char),
+    /// A Han numeral (`一`, `壹`): a digit in long numeral runs, a Han character elsewhere.
+    HanNumeral(char, u8),
+    /// An ASCII letter after folding (lowercase).
+    Letter(char),
+    /// A digit (ASCII, full-width or circled).
+    Digit(u8),
+    /// `@ $ ! |`: leetspeak inside a Latin word, noise elsewhere.
+    LeetSymbol(char),
+    /// Any other letter or number (kana, Hangul, …), kept as is.
+    Other(char),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    kind: Kind,
+    start: u32,
+    end: u32,
+    via: EvasionSet,
+}
+
+/// The folding machinery: character tables plus the pinyin syllable table.
+#[derive(Debug)]
+pub(crate) struct Folder {
+    tables: Tables,
+    pub syllables: Syllables,
+}
+
+impl Folder {
+    pub fn new() -> Folder {
+        Folder { tables: Tables::new(), syllables: Syllables::new() }
+    }
+
+    fn classify(&self, c: char, via: EvasionSet) -> (Kind, EvasionSet) {
+        if c.is_ascii() {
+            let kind = match c {
+                'a'..='z' => Kind::Letter(c),
+                'A'..='Z' => return (Kind::Letter(c.to_ascii_lowercase()), via.with(Evasion::Case)),
+                '0'..='9' => Kind::Digit(c as u8 - b'0'),
+                '@' | '$' | '!' | '|' => Kind::LeetSymbol(c),
+                _ => Kind::Noise { space: c.is_ascii_whitespace() },
+            };
+            return (kind, via);
+        }
+        let code = c as u32;
+        if (0xFF01..=0xFF5E).contains(&code) {
+            // Full-width ASCII: same char 0xFEE0 lower.
+            let ascii = char::from_u32(code - 0xFEE0).unwrap_or(c);
+            return self.classify(ascii, via.with(Evasion::Width));
+        }
+        if is_han(c) {
+            let simple = self.tables.simplify(c);
+            let via = if simple != c { via.with(Evasion::Traditional) } else { via };
+            return match chinese_numeral(simple) {
+                Some(d) => (Kind::HanNumeral(simple, d), via),
+                None => (Kind::Han(simple), via),
+            };
+        }
+        if let Some(d) = symbol_digit(c) {
+            return (Kind::Digit(d), via.with(Evasion::Numerals));
+        }
+        match code {
+            0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF | 0x00AD | 0x180E => {
+                return (Kind::Noise { space: false }, via)
+            }
+            0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x1F3FB..=0x1F3FF => return (Kind::Attach, via),
+            _ => {}
+        }
+        if unicode_normalization::char::is_combining_mark(c) {
+            return (Kind::Attach, via);
+        }
+        if let Some((folded, kind)) = self.tables.fold_other(c) {
+            return (Kind::Letter(folded), via.with(kind));
+        }
+        if c.is_whitespace() {
+            return (Kind::Noise { space: true }, via);
+        }
+        if c.is_alphanumeric() {
+            let mut lower = c.to_lowercase();
+            let folded = match (lower.next(), lower.next()) {
+                (Some(l), None) => l,
+                _ => c,
+            };
+            return (Kind::Other(folded), via);
+        }
+        (Kind::Noise { space: false }, via)
+    }
+
+    fn raws(&self, text: &str) -> Vec<Raw> {
+        let mut raws = Vec::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            let (kind, via) = self.classify(c, EvasionSet::EMPTY);
+            raws.push(Raw { kind, start: i as u32, end: (i + c.len_utf8()) as u32, via });
+        }
+        raws
+    }
+
+    /// Folds `text` into a [`View`].
+    pub fn fold(&self, text: &str) -> View {
+        let raws = self.raws(text);
+        let mut out = Builder { view: View::default(), gap: 0, gap_chars: 0 };
+        out.view.text.reserve(text.len());
+        out.view.units.reserve(raws.len());
+
+        let mut i = 0;
+        // End (exclusive, raw index) of the current numeral run, if inside one.
+        let mut numeral_run_end = 0;
+        while i < raws.len() {
+            let raw = raws[i];
+            match raw.kind {
+                Kind::Noise { space } => out.noise(space),
+                Kind::Attach => out.attach(raw),
+                Kind::Han(c) => {
+                    let next = raws.get(i + 1);
+                    if let Some(next) = next {
+                        if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
+                            if let Some(&whole) = self.tables.split.get(&(c, n)) {
+                                let via = raw.via.union(next.via).with(Evasion::Split);
+                                out.push(whole, raw.start, next.end, via, true);
+                                i += 2;
+                                continue;
+                            }
+                        }
+                    }
+                    out.push(c, raw.start, raw.end, raw.via, true);
+                }
+                Kind::HanNumeral(c, d) => {
+                    if i >= numeral_run_end {
+                        numeral_run_end = numeral_run(&raws, i);
+                    }
+                    if i < numeral_run_end {
+                        let digit = (b'0' + d) as char;
+                        out.push(digit, raw.start, raw.end, raw.via.with(Evasion::Numerals), false);
+                    } else {
+                        out.push(c, raw.start, raw.end, raw.via, true);
+                    }
+                }
+                Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) => {
+                    let end = latin_token_end(&raws, i);
+                    fold_latin_token(&raws[i..end], &mut out);
+                    i = end;
+                    continue;
+                }
+                Kind::Other(c) => out.push(c, raw.start, raw.end, raw.via, true),
+            }
+            i += 1;
+        }
+        out.view
+    }
+}
+
+/// End (exclusive) of the run of numeral-like raws starting at `i` when it holds at least
+/// [`NUMERAL_RUN`] numerals (noise may sit between them); `i` otherwise.
+fn numeral_run(raws: &[Raw], i: usize) -> usize {
+    let mut count = 0;
+    let mut end = i;
+    for (j, raw) in raws.iter().enumerate().skip(i) {
+        match raw.kind {
+            Kind::HanNumeral(..) | Kind::Digit(_) => {
+                count += 1;
+                end = j + 1;
+            }
+            Kind::Noise { .. } | Kind::Attach => {}
+            _ => break,
+        }
+    }
+    if count >= NUMERAL_RUN {
+        end
+    } else {
+        i
+    }
+}
+
+/// End (exclusive) of the Latin token (letters, digits, leet symbols, no noise) starting at `i`.
+fn latin_token_end(raws: &[Raw], i: usize) -> usize {
+    let mut end = i;
+    while end < raws.len()
+        && matches!(raws[end].kind, Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) | Kind::Attach)
+    {
+        end += 1;
+    }
+    end
+}
+
+/// The letter a leetspeak digit stands for.
+fn leet_digit(d: u8) -> Option<char> {
+    Some(match d {
+        0 => 'o',
+        1 => 'i',
+        3 => 'e',
+        4 => 'a',
+        5 => 's',
+        7 => 't',
+        8 => 'b',
+        9 => 'g',
+        _ => return None,
+    })
+}
+
+/// The letter a leetspeak symbol stands for.
+fn leet_symbol(c: char) -> char {
+    match c {
+        '@' => 'a',
+        '$' => 's',
+        '!' => 'i',
+        _ => 'l', // '|'
+    }
+}
+
+/// Folds one Latin token. Leetspeak is read only where the token has letters and the digit or
+/// symbol touches one: `sh1t`, `@ss`, `h3ll0` are words, `2026`, `qq12345` keep their digits
+/// (runs of three or more digits are numbers, not leetspeak).
+fn fold_latin_token(token: &[Raw], out: &mut Builder) {
+    let has_letter = token.iter().any(|r| matches!(r.kind, Kind::Letter(_)));
+    let is_letterish = |k: Option<&Raw>| matches!(k.map(|r| r.kind), Some(Kind::Letter(_)));
+    for (j, raw) in token.iter().enumerate() {
+        match raw.kind {
+            Kind::Letter(c) => out.push(c, raw.start, raw.end, raw.via, true),
+            Kind::Attach => out.attach(*raw),
+            Kind::Digit(d) => {
+                let run_start = token[..j].iter().rposition(|r| !matches!(r.kind, Kind::Digit(_))).map_or(0, |p| p + 1);
+                let run_end = token[j..].iter().position(|r| !matches!(r.kind, Kind::Digit(_))).map_or(token.len(), |p| j + p);
+                let touches_letter = (run_start > 0 && is_letterish(token.get(run_start - 1)))
+                    || is_letterish(token.get(run_end));
+                match leet_digit(d) {
+                    Some(letter) if has_letter && run_end - run_start <= 2 && touches_letter => {
+                        out.push(letter, raw.start, raw.end, raw.via.with(Evasion::Leet), true)
+                    }
+                    _ => out.push((b'0' + d) as char, raw.start, raw.end, raw.via, false),
+                }
+            }
+            Kind::LeetSymbol(c) => {
+                let touches = (j > 0 && !matches!(token[j - 1].kind, Kind::Attach)) || j + 1 < token.len();
+                if has_letter && touches {
+                    out.push(leet_symbol(c), raw.start, raw.end, raw.via.with(Evasion::Leet), true)
+                } else {
+                    out.noise(false)
+                }
+            }
+            _ => unreachable!("a Latin token holds letters, digits, leet symbols and marks only"),
+        }
+    }
+}
+
+struct Builder {
+    view: View,
+    gap: u8,
+    gap_chars: u16,
+}
+
+impl Builder {
+    fn noise(&mut self, space: bool) {
+        self.gap |= GAP_NOISE | if space { GAP_SPACE } else { 0 };
+        self.gap_chars = self.gap_chars.saturating_add(1);
+    }
+
+    fn attach(&mut self, raw: Raw) {
+        match self.view.units.last_mut() {
+            Some(last) if self.gap == 0 && last.end == raw.start => {
+                last.end = raw.end;
+                if last.ch.is_ascii_alphabetic() {
+                    // A diacritic on a Latin letter is a look-alike disguise (`fü`).
+                    last.via.insert(Evasion::Homoglyph);
+                }
+            }
+            _ => self.noise(false),
+        }
+    }
+
+    /// Emits a unit, or merges it into the previous one when it repeats it (`mergeable`).
+    fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
+        if mergeable {
+            if let Some(last) = self.view.units.last_mut() {
+                // A repeat merges even across a little noise (`a s s`), which is then spacing.
+                if last.ch == ch && self.gap_chars <= MAX_MERGE_GAP {
+                    last.end = end;
+                    last.run = last.run.saturating_add(1);
+                    last.via = last.via.union(via);
+                    if self.gap != 0 {
+                        last.via.insert(Evasion::Spacing);
+                    }
+                    self.gap = 0;
+                    self.gap_chars = 0;
+                    return;
+                }
+            }
+        }
+        let norm = self.view.text.len() as u32;
+        self.view.text.push(ch);
+        self.view.units.push(Unit {
+            ch,
+            start,
+            end,
+            norm,
+            run: 1,
+            gap_chars: self.gap_chars,
+            gap: self.gap,
+            via,
+        });
+        self.gap = 0;
+        self.gap_chars = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(text: &str) -> String {
+        Folder::new().fold(text).text
+    }
+
+    #[test]
+    fn folds_width_case_traditional_leet_homoglyph() {
+        let cases = [
+            ("ＦＵＣＫ", "fuck"),
+            ("Sh1t", "shit"),
+            ("@ss", "as"), // repeat merged: runs are kept on the unit
+            ("h3ll0", "helo"),
+            ("аss", "as"), // Cyrillic а
+            ("冰毒", "冰毒"),
+            ("氷毒", "氷毒"),
+            ("賭博", "赌博"),
+            ("f.u.c.k", "fuck"),
+            ("冰\u{200B}毒", "冰毒"),
+            ("女马的", "妈的"),
+            ("一三八一二三四五六七八", "13812345678"),
+            ("一个人", "一个人"),
+            ("①③⑧", "138"),
+            ("qq12345", "qq12345"),
+            ("2026", "2026"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(folded(input), want, "folding {input:?}");
+        }
+    }
+
+    #[test]
+    fn units_keep_original_offsets() {
+        let text = "a\u{0301}b 冰😀毒";
+        let view = Folder::new().fold(text);
+        for unit in &view.units {
+            assert!(text.is_char_boundary(unit.start as usize));
+            assert!(text.is_char_boundary(unit.end as usize));
+        }
+        assert_eq!(&text[view.units[0].start as usize..view.units[0].end as usize], "a\u{0301}");
+        let du = view.units.last().unwrap();
+        assert_eq!(&text[du.start as usize..du.end as usize], "毒");
+        assert_eq!(du.gap, GAP_NOISE);
+    }
+}

@@ -1,0 +1,204 @@
+//! The sound layer: every Han character and every Latin word that reads as pinyin becomes a
+//! sequence of toneless syllables, so that `冰毒`, `bingdu`, `bing du`, `冰du` and the homophone
+//! `冰读` meet as the same syllables.
+//!
+//! Syllables are encoded in two bytes each, the first with the high bit set and the second without,
+//! so an automaton pattern (which starts with a high byte) can only match at a syllable start.
+//! Anything that is not a syllable becomes the barrier `[0, 0]`.
+
+use std::collections::HashMap;
+
+use pinyin::ToPinyin;
+
+use super::tables::{is_han, HAN_BASE, HAN_END};
+use super::{View, GAP_NOISE};
+
+const NONE: u16 = u16::MAX;
+/// Longest toneless syllable (`zhuang`, `chuang`, `shuang`).
+const MAX_SYLLABLE: usize = 6;
+/// Longest Latin word tried as pinyin.
+const MAX_WORD: usize = 40;
+
+/// The toneless pinyin syllables and the reading of each Han character.
+#[derive(Debug)]
+pub(crate) struct Syllables {
+    ids: HashMap<String, u16>,
+    names: Vec<String>,
+    /// Syllable id of each char in `HAN_BASE..HAN_END` (`NONE` if unknown).
+    han: Vec<u16>,
+}
+
+/// Toneless syllable of a Han char in the spelling users type (`ü` as `v`).
+fn plain(c: char) -> Option<String> {
+    c.to_pinyin().map(|p| p.plain().replace('ü', "v"))
+}
+
+impl Syllables {
+    pub fn new() -> Syllables {
+        let mut ids = HashMap::new();
+        let mut names = Vec::new();
+        let mut han = Vec::with_capacity((HAN_END - HAN_BASE) as usize);
+        for code in HAN_BASE..HAN_END {
+            let id = match char::from_u32(code).and_then(plain) {
+                Some(s) => *ids.entry(s.clone()).or_insert_with(|| {
+                    names.push(s);
+                    (names.len() - 1) as u16
+                }),
+                None => NONE,
+            };
+            han.push(id);
+        }
+        Syllables { ids, names, han }
+    }
+
+    /// Syllable id of a (simplified) Han char.
+    #[inline]
+    pub fn of_han(&self, c: char) -> Option<u16> {
+        let code = c as u32;
+        let id = if (HAN_BASE..HAN_END).contains(&code) {
+            self.han[(code - HAN_BASE) as usize]
+        } else {
+            plain(c).and_then(|s| self.ids.get(&s).copied()).unwrap_or(NONE)
+        };
+        (id != NONE).then_some(id)
+    }
+
+    /// The spelling of a syllable id.
+    pub fn name(&self, id: u16) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// First letter of the reading of a Han char (for initials such as `bd` for 冰毒).
+    pub fn initial(&self, c: char) -> Option<char> {
+        self.of_han(c).and_then(|id| self.names[id as usize].chars().next())
+    }
+
+    /// Splits a lowercase Latin word into syllables, fewest syllables first; `None` if it does not
+    /// read as pinyin.
+    fn segment(&self, word: &[u8]) -> Option<Vec<(usize, u16)>> {
+        if word.is_empty() || word.len() > MAX_WORD {
+            return None;
+        }
+        // best[i]: fewest syllables covering word[..i], with the last syllable's start and id.
+        let mut best: Vec<Option<(usize, usize, u16)>> = vec![None; word.len() + 1];
+        best[0] = Some((0, 0, NONE));
+        for end in 1..=word.len() {
+            for len in 1..=MAX_SYLLABLE.min(end) {
+                let start = end - len;
+                let Some((count, _, _)) = best[start] else { continue };
+                let Ok(s) = std::str::from_utf8(&word[start..end]) else { continue };
+                if let Some(&id) = self.ids.get(s) {
+                    if best[end].is_none_or(|(c, _, _)| count + 1 < c) {
+                        best[end] = Some((count + 1, start, id));
+                    }
+                }
+            }
+        }
+        best[word.len()]?;
+        let mut out = Vec::new();
+        let mut end = word.len();
+        while end > 0 {
+            let (_, start, id) = best[end]?;
+            out.push((start, id));
+            end = start;
+        }
+        out.reverse();
+        Some(out)
+    }
+
+    /// Encodes a syllable id as two bytes.
+    #[inline]
+    pub fn code(id: u16) -> [u8; 2] {
+        [0x80 | (id >> 7) as u8, (id & 0x7F) as u8]
+    }
+
+    /// Syllable codes of a Han term (`None` if a char has no reading).
+    pub fn encode_han(&self, chars: &[char]) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(chars.len() * 2);
+        for &c in chars {
+            out.extend(Syllables::code(self.of_han(c)?));
+        }
+        Some(out)
+    }
+
+    /// Builds the syllable view of a folded text.
+    pub fn view(&self, view: &View) -> SyllableView {
+        let units = &view.units;
+        let mut out = SyllableView { bytes: Vec::with_capacity(units.len() * 2), slots: Vec::new() };
+        let mut i = 0;
+        while i < units.len() {
+            let unit = &units[i];
+            if is_han(unit.ch) {
+                match self.of_han(unit.ch) {
+                    Some(id) => out.push(id, i, i),
+                    None => out.barrier(),
+                }
+                i += 1;
+            } else if unit.ch.is_ascii_lowercase() {
+                // A Latin word: letters with nothing between them.
+                let mut end = i + 1;
+                while end < units.len() && units[end].ch.is_ascii_lowercase() && units[end].gap & GAP_NOISE == 0 {
+                    end += 1;
+                }
+                let word: Vec<u8> = units[i..end].iter().map(|u| u.ch as u8).collect();
+                match self.segment(&word) {
+                    Some(parts) => {
+                        for (k, &(start, id)) in parts.iter().enumerate() {
+                            let last = parts.get(k + 1).map_or(word.len(), |p| p.0) - 1;
+                            out.push(id, i + start, i + last);
+                        }
+                    }
+                    None => out.barrier(),
+                }
+                i = end;
+            } else {
+                out.barrier();
+                i += 1;
+            }
+        }
+        out
+    }
+}
+
+/// Syllable codes of a text and, for each two-byte slot, the units it covers.
+#[derive(Debug, Default)]
+pub(crate) struct SyllableView {
+    pub bytes: Vec<u8>,
+    /// `(first unit, last unit)` per slot; `(u32::MAX, u32::MAX)` for a barrier.
+    pub slots: Vec<(u32, u32)>,
+}
+
+impl SyllableView {
+    fn push(&mut self, id: u16, first: usize, last: usize) {
+        self.bytes.extend(Syllables::code(id));
+        self.slots.push((first as u32, last as u32));
+    }
+
+    fn barrier(&mut self) {
+        // One barrier is enough between two runs of syllables.
+        if self.slots.last() != Some(&(u32::MAX, u32::MAX)) {
+            self.bytes.extend([0, 0]);
+            self.slots.push((u32::MAX, u32::MAX));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Folder;
+
+    #[test]
+    fn pinyin_words_and_han_meet() {
+        let folder = Folder::new();
+        let syl = &folder.syllables;
+        let term = syl.encode_han(&['冰', '毒']).unwrap();
+        for text in ["bingdu", "bing du", "冰du", "冰读", "卖冰毒"] {
+            let view = folder.fold(text);
+            let sv = syl.view(&view);
+            let found = sv.bytes.windows(term.len()).enumerate().any(|(i, w)| i % 2 == 0 && w == term.as_slice());
+            assert!(found, "{text:?} should read as bing du");
+        }
+        let view = folder.fold("binder");
+        assert!(!syl.view(&view).bytes.windows(term.len()).any(|w| w == term.as_slice()));
+    }
+}

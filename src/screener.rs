@@ -1,0 +1,572 @@
+//! The screener: a lexicon compiled into automata, and the scan that turns a text into a
+//! [`Verdict`].
+//!
+//! Compiling folds every term, variant, allow phrase and (where the term allows it) its pinyin
+//! initials with the same [`Folder`] the texts go through, and builds two automata: one over
+//! folded characters, one over pinyin syllables (for `pinyin` and `homophone`). Scanning folds the
+//! text once, runs the automata, verifies each candidate (repeats, spacing, the term's allowed
+//! evasions), checks word boundaries and allow phrases, applies combination rules and scores.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::boundary::Segmenter;
+use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, LexiconError, Profile, Signal};
+use crate::matcher::Automaton;
+use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_SPACE};
+use crate::score::{self, round, Evidence};
+use crate::span::spans;
+use crate::verdict::{Hit, LexiconInfo, SuppressReason, Suppressed, Verdict};
+
+/// Most noise characters allowed between two characters of one match (`冰 😀 毒`).
+const MAX_GAP: u16 = 6;
+/// Weight factor for hits through a variant or a sound-based evasion (pinyin, initials,
+/// homophone): they are likelier to be innocent than the term itself.
+const FUZZY_FACTOR: f64 = 0.8;
+
+/// Evasions that apply to every term by default.
+const BASE_EVASIONS: EvasionSet = EvasionSet::EMPTY
+    .with(Evasion::Width)
+    .with(Evasion::Case)
+    .with(Evasion::Traditional)
+    .with(Evasion::Spacing)
+    .with(Evasion::Repeat)
+    .with(Evasion::Leet)
+    .with(Evasion::Homoglyph)
+    .with(Evasion::Split)
+    .with(Evasion::Numerals);
+
+/// Which surface form of a term a pattern stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Surface {
+    Text,
+    Variant(u16),
+    Initials,
+    Allow(u16),
+}
+
+#[derive(Debug)]
+struct CharPattern {
+    term: u32,
+    surface: Surface,
+    runs: Box<[u16]>,
+    allowed: EvasionSet,
+}
+
+#[derive(Debug)]
+struct SyllablePattern {
+    term: u32,
+    surface: Surface,
+    chars: Box<[char]>,
+    allowed: EvasionSet,
+}
+
+/// A verified candidate match.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    term: u32,
+    surface: Surface,
+    first: u32,
+    last: u32,
+    via: EvasionSet,
+}
+
+/// The profile name asked for does not exist in the lexicon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownProfile {
+    /// The name asked for.
+    pub name: String,
+    /// The profiles the lexicon has.
+    pub known: Vec<String>,
+}
+
+impl fmt::Display for UnknownProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown profile `{}` (known: {})", self.name, self.known.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownProfile {}
+
+/// A compiled lexicon, ready to scan. `Send + Sync`: build it once, share it (e.g. in an `Arc`)
+/// across threads; scanning takes `&self` and never locks.
+pub struct Screener {
+    lexicon: Lexicon,
+    folder: Folder,
+    segmenter: Segmenter,
+    char_ac: Automaton,
+    char_patterns: Vec<Vec<CharPattern>>,
+    syllable_ac: Automaton,
+    syllable_patterns: Vec<Vec<SyllablePattern>>,
+}
+
+impl fmt::Debug for Screener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Screener")
+            .field("lexicon", &self.lexicon.name)
+            .field("version", &self.lexicon.version)
+            .field("terms", &self.lexicon.terms.len())
+            .finish()
+    }
+}
+
+impl Default for Screener {
+    /// A screener on the embedded default lexicon.
+    fn default() -> Screener {
+        Screener::new(Lexicon::default_lexicon()).expect("the embedded default lexicon compiles (checked by the test suite)")
+    }
+}
+
+/// Collects patterns, merging equal byte strings into one automaton pattern.
+struct Patterns<P> {
+    index: HashMap<Vec<u8>, usize>,
+    bytes: Vec<Vec<u8>>,
+    refs: Vec<Vec<P>>,
+}
+
+impl<P> Patterns<P> {
+    fn new() -> Self {
+        Patterns { index: HashMap::new(), bytes: Vec::new(), refs: Vec::new() }
+    }
+
+    fn add(&mut self, bytes: Vec<u8>, pattern: P) {
+        let id = *self.index.entry(bytes.clone()).or_insert_with(|| {
+            self.bytes.push(bytes);
+            self.refs.push(Vec::new());
+            self.bytes.len() - 1
+        });
+        self.refs[id].push(pattern);
+    }
+}
+
+/// Default evasions of one surface form: the base set, plus pinyin for Chinese words of two or
+/// more characters and homophones for three or more (shorter homophones collide with everyday
+/// words: 大妈 sounds like 大麻). Initials are never on by default.
+fn default_evasions(view: &View) -> EvasionSet {
+    let mut set = BASE_EVASIONS;
+    let all_han = view.units.iter().all(|u| is_han(u.ch));
+    if all_han && view.units.len() >= 2 {
+        set.insert(Evasion::Pinyin);
+    }
+    if all_han && view.units.len() >= 3 {
+        set.insert(Evasion::Homophone);
+    }
+    set
+}
+
+impl Screener {
+    /// Compiles a lexicon. Fails (with file/line/column) when a term, variant or allow phrase has
+    /// nothing left to match after normalization (only spaces or punctuation).
+    pub fn new(lexicon: Lexicon) -> Result<Screener, LexiconError> {
+        let folder = Folder::new();
+        let mut chars: Patterns<CharPattern> = Patterns::new();
+        let mut syllables: Patterns<SyllablePattern> = Patterns::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut han_words: HashSet<String> = HashSet::new();
+
+        for (t, term) in lexicon.terms.iter().enumerate() {
+            let term_index = t as u32;
+            let surfaces = std::iter::once((Surface::Text, term.text.as_str())).chain(
+                term.variants.iter().enumerate().map(|(k, v)| (Surface::Variant(k as u16), v.as_str())),
+            );
+            for (surface, text) in surfaces {
+                let view = folder.fold(text);
+                if view.units.is_empty() {
+                    problems.push(term.origin.item_error(format!(
+                        "term `{}`: {text:?} has nothing to match after normalization (only spaces, punctuation or symbols)",
+                        term.id
+                    )));
+                    continue;
+                }
+                let allowed = term.evasions.unwrap_or_else(|| default_evasions(&view));
+                let unit_chars: Vec<char> = view.units.iter().map(|u| u.ch).collect();
+                let all_han = unit_chars.iter().all(|&c| is_han(c));
+                if all_han && unit_chars.len() >= 2 {
+                    han_words.insert(view.text.clone());
+                }
+                chars.add(
+                    view.text.clone().into_bytes(),
+                    CharPattern {
+                        term: term_index,
+                        surface,
+                        runs: view.units.iter().map(|u| u.run).collect(),
+                        allowed,
+                    },
+                );
+                let single_runs = view.units.iter().all(|u| u.run == 1);
+                let sound = allowed.contains(Evasion::Pinyin) || allowed.contains(Evasion::Homophone);
+                if sound && all_han && single_runs && unit_chars.len() >= 2 {
+                    if let Some(code) = folder.syllables.encode_han(&unit_chars) {
+                        syllables.add(
+                            code,
+                            SyllablePattern { term: term_index, surface, chars: unit_chars.clone().into(), allowed },
+                        );
+                    }
+                }
+                if allowed.contains(Evasion::Initials) && all_han && unit_chars.len() >= 2 {
+                    let initials: Option<String> = unit_chars.iter().map(|&c| folder.syllables.initial(c)).collect();
+                    if let Some(initials) = initials {
+                        let iview = folder.fold(&initials);
+                        chars.add(
+                            iview.text.clone().into_bytes(),
+                            CharPattern {
+                                term: term_index,
+                                surface: Surface::Initials,
+                                runs: iview.units.iter().map(|u| u.run).collect(),
+                                allowed,
+                            },
+                        );
+                    }
+                }
+            }
+            for (k, phrase) in term.allow.iter().enumerate() {
+                let view = folder.fold(phrase);
+                if view.units.is_empty() {
+                    problems.push(term.origin.item_error(format!(
+                        "term `{}`: allow phrase {phrase:?} has nothing to match after normalization",
+                        term.id
+                    )));
+                    continue;
+                }
+                chars.add(
+                    view.text.into_bytes(),
+                    CharPattern {
+                        term: term_index,
+                        surface: Surface::Allow(k as u16),
+                        runs: view.units.iter().map(|u| u.run).collect(),
+                        allowed: EvasionSet::EMPTY,
+                    },
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(LexiconError::new(problems));
+        }
+        let mut han_words: Vec<String> = han_words.into_iter().collect();
+        han_words.sort(); // deterministic dictionary, whatever the hash order
+        Ok(Screener {
+            segmenter: Segmenter::new(han_words.iter().map(String::as_str)),
+            char_ac: Automaton::new(&chars.bytes),
+            char_patterns: chars.refs,
+            syllable_ac: Automaton::new(&syllables.bytes),
+            syllable_patterns: syllables.refs,
+            folder,
+            lexicon,
+        })
+    }
+
+    /// The lexicon this screener was compiled from.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Scans a text under the `default` profile.
+    pub fn scan(&self, text: &str) -> Verdict {
+        let profile = self.lexicon.profile("default");
+        self.scan_inner(text, profile, "default")
+    }
+
+    /// Scans a text under a named profile (`default` always exists, with the categories' own
+    /// thresholds unless the lexicon overrides it).
+    pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, UnknownProfile> {
+        match self.lexicon.profile(profile) {
+            Some(p) => Ok(self.scan_inner(text, Some(p), profile)),
+            None if profile == "default" => Ok(self.scan_inner(text, None, profile)),
+            None => {
+                let mut known: Vec<String> = self.lexicon.profiles.iter().map(|p| p.name.clone()).collect();
+                if !known.iter().any(|k| k == "default") {
+                    known.insert(0, "default".into());
+                }
+                Err(UnknownProfile { name: profile.to_string(), known })
+            }
+        }
+    }
+
+    fn scan_inner(&self, text: &str, profile: Option<&Profile>, profile_name: &str) -> Verdict {
+        let view = self.folder.fold(text);
+        let mut found: Vec<Found> = Vec::new();
+        let mut allows: Vec<(u32, u16, u32, u32)> = Vec::new(); // term, phrase, first, last
+
+        self.char_ac.for_each(view.text.as_bytes(), |pid, s, e| {
+            let first = view.unit_at(s);
+            let last = view.unit_at(e - 1);
+            for p in &self.char_patterns[pid] {
+                if let Surface::Allow(k) = p.surface {
+                    allows.push((p.term, k, first as u32, last as u32));
+                } else if let Some(via) = verify_chars(&view, p, first, last) {
+                    found.push(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via });
+                }
+            }
+        });
+
+        if !self.syllable_ac.is_empty() && view.units.iter().any(|u| is_han(u.ch) || u.ch.is_ascii_lowercase()) {
+            let sv = self.folder.syllables.view(&view);
+            self.syllable_ac.for_each(&sv.bytes, |pid, s, e| {
+                for p in &self.syllable_patterns[pid] {
+                    if let Some(f) = verify_syllables(&view, &sv, p, s / 2, e / 2 - 1) {
+                        found.push(f);
+                    }
+                }
+            });
+        }
+
+        // Classify: counted, or suppressed (allow phrase, word boundary). One result per term and
+        // unit range; the character automaton ran first, so a plain match wins over a fuzzy one.
+        let mut seen: HashSet<(u32, u32, u32)> = HashSet::new();
+        let mut counted: Vec<Found> = Vec::new();
+        let mut suppressed: Vec<(Found, SuppressReason, String)> = Vec::new();
+        for f in found {
+            if !seen.insert((f.term, f.first, f.last)) {
+                continue;
+            }
+            let term = &self.lexicon.terms[f.term as usize];
+            if let Some(&(_, k, _, _)) =
+                allows.iter().find(|&&(t, _, a0, a1)| t == f.term && a0 <= f.first && f.last <= a1)
+            {
+                suppressed.push((f, SuppressReason::Allow, term.allow[k as usize].clone()));
+                continue;
+            }
+            let check_word = term.boundary == Boundary::Word || f.surface == Surface::Initials;
+            if check_word {
+                if let Some(word) = self.segmenter.crossing_word(text, &view, f.first as usize, f.last as usize) {
+                    suppressed.push((f, SuppressReason::Word, word));
+                    continue;
+                }
+            }
+            counted.push(f);
+        }
+
+        let range = |f: &Found| (view.units[f.first as usize].start as usize, view.units[f.last as usize].end as usize);
+        let mut ranges: Vec<(usize, usize)> = counted.iter().map(range).collect();
+        ranges.extend(suppressed.iter().map(|(f, _, _)| range(f)));
+        let all_spans = spans(text, &ranges);
+
+        let mut hits: Vec<Hit> = counted
+            .iter()
+            .zip(&all_spans)
+            .map(|(f, span)| {
+                let term = &self.lexicon.terms[f.term as usize];
+                let variant = match f.surface {
+                    Surface::Variant(k) => Some(term.variants[k as usize].clone()),
+                    _ => None,
+                };
+                let fuzzy = variant.is_some()
+                    || f.via.contains(Evasion::Pinyin)
+                    || f.via.contains(Evasion::Initials)
+                    || f.via.contains(Evasion::Homophone);
+                let disguised = variant.is_some() || f.via.iter().any(|k| !matches!(k, Evasion::Width | Evasion::Case));
+                let signal = match term.signal {
+                    Signal::Explicit if disguised => Signal::Implicit,
+                    s => s,
+                };
+                Hit {
+                    term: term.id.clone(),
+                    category: term.category.clone(),
+                    signal,
+                    weight: round(if fuzzy { term.weight * FUZZY_FACTOR } else { term.weight }),
+                    matched: text[span.byte[0]..span.byte[1]].to_string(),
+                    via: f.via,
+                    policy: term.policy.clone(),
+                    span: *span,
+                    variant,
+                    parts: None,
+                }
+            })
+            .collect();
+        let suppressed: Vec<Suppressed> = suppressed
+            .into_iter()
+            .zip(&all_spans[counted.len()..])
+            .map(|((f, reason, detail), span)| {
+                let term = &self.lexicon.terms[f.term as usize];
+                Suppressed {
+                    term: term.id.clone(),
+                    category: term.category.clone(),
+                    matched: text[span.byte[0]..span.byte[1]].to_string(),
+                    reason,
+                    detail,
+                    span: *span,
+                }
+            })
+            .collect();
+
+        let rule_hits = self.apply_rules(text, &hits);
+        hits.extend(rule_hits);
+        hits.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
+        let mut suppressed = suppressed;
+        suppressed.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
+
+        let evidence: Vec<Evidence<'_>> = hits
+            .iter()
+            .map(|h| Evidence { id: &h.term, category: &h.category, signal: h.signal, weight: h.weight })
+            .collect();
+        let scores = score::score(&evidence, &self.lexicon.categories, profile);
+        Verdict {
+            decision: scores.decision,
+            score: scores.score,
+            lexicon: LexiconInfo { name: self.lexicon.name.clone(), version: self.lexicon.version.clone() },
+            profile: profile_name.to_string(),
+            categories: scores.categories,
+            signals: scores.signals,
+            hits,
+            suppressed,
+        }
+    }
+
+    /// Combination rules: each fires once, on the first set of hits (one per `all_of` entry) that
+    /// lies within `within` characters, anchored on the earliest hit of the first entry.
+    fn apply_rules(&self, text: &str, hits: &[Hit]) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for rule in &self.lexicon.rules {
+            let candidates: Vec<Vec<&Hit>> = rule
+                .all_of
+                .iter()
+                .map(|part| hits.iter().filter(|h| h.term == *part || h.category == *part).collect())
+                .collect();
+            if candidates.iter().any(Vec::is_empty) {
+                continue;
+            }
+            let distance = |a: &Hit, b: &Hit| {
+                let gap_after = b.span.char[0].saturating_sub(a.span.char[1]);
+                let gap_before = a.span.char[0].saturating_sub(b.span.char[1]);
+                gap_after.max(gap_before)
+            };
+            let chosen = candidates[0].iter().find_map(|anchor| {
+                let mut parts = vec![*anchor];
+                for others in &candidates[1..] {
+                    let pick = others.iter().copied().filter(|h| !std::ptr::eq(*h, *anchor)).find(|h| match rule.within {
+                        Some(n) => distance(anchor, h) <= n,
+                        None => true,
+                    })?;
+                    parts.push(pick);
+                }
+                Some(parts)
+            });
+            let Some(parts) = chosen else { continue };
+            let start = parts.iter().map(|h| h.span).min_by_key(|s| s.byte[0]).expect("parts");
+            let end = parts.iter().map(|h| h.span).max_by_key(|s| s.byte[1]).expect("parts");
+            let span = crate::verdict::Span {
+                byte: [start.byte[0], end.byte[1]],
+                char: [start.char[0], end.char[1]],
+                utf16: [start.utf16[0], end.utf16[1]],
+            };
+            out.push(Hit {
+                term: rule.id.clone(),
+                category: rule.category.clone(),
+                signal: rule.signal,
+                weight: rule.weight,
+                matched: text[span.byte[0]..span.byte[1]].to_string(),
+                via: parts.iter().fold(EvasionSet::EMPTY, |acc, h| acc.union(h.via)),
+                policy: rule.policy.clone(),
+                span,
+                variant: None,
+                parts: Some(parts.iter().map(|h| h.term.clone()).collect()),
+            });
+        }
+        out
+    }
+}
+
+/// Checks the noise between the units of a match; adds `spacing` to `via` when there was some.
+/// Spaces between Latin letters count only when every letter stands alone (`f u c k`), so
+/// ordinary word sequences (`is hit`) never merge into a term.
+fn check_gaps(units: &[crate::normalize::Unit], via: &mut EvasionSet, latin_rule: bool) -> bool {
+    let mut spaced_latin = false;
+    let mut joined_latin = false;
+    for pair in units.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if b.gap != 0 {
+            if b.gap_chars > MAX_GAP {
+                return false;
+            }
+            via.insert(Evasion::Spacing);
+            if b.gap & GAP_SPACE != 0 && a.is_latin() && b.is_latin() {
+                spaced_latin = true;
+            }
+        } else if a.is_latin() && b.is_latin() {
+            joined_latin = true;
+        }
+    }
+    !(latin_rule && spaced_latin && joined_latin)
+}
+
+fn verify_chars(view: &View, p: &CharPattern, first: usize, last: usize) -> Option<EvasionSet> {
+    let units = &view.units[first..=last];
+    if units.len() != p.runs.len() {
+        return None;
+    }
+    let mut via = EvasionSet::EMPTY;
+    for (unit, &want) in units.iter().zip(p.runs.iter()) {
+        if unit.run < want {
+            return None;
+        }
+        if unit.run > want {
+            via.insert(Evasion::Repeat);
+        }
+        via = via.union(unit.via);
+    }
+    if !check_gaps(units, &mut via, true) {
+        return None;
+    }
+    if p.surface == Surface::Initials {
+        if !units.iter().all(|u| u.ch.is_ascii_lowercase()) || !via.is_subset(EvasionSet::EMPTY.with(Evasion::Case).with(Evasion::Width)) {
+            return None;
+        }
+        via.insert(Evasion::Initials);
+    }
+    via.is_subset(p.allowed).then_some(via)
+}
+
+fn verify_syllables(view: &View, sv: &SyllableView, p: &SyllablePattern, k0: usize, k1: usize) -> Option<Found> {
+    let slots = &sv.slots[k0..=k1];
+    if slots.len() != p.chars.len() {
+        return None;
+    }
+    let first = slots[0].0 as usize;
+    let last = slots[slots.len() - 1].1 as usize;
+    let units = &view.units;
+    let mut via = EvasionSet::EMPTY;
+    for (&(a, b), &want) in slots.iter().zip(p.chars.iter()) {
+        let unit = &units[a as usize];
+        if a == b && is_han(unit.ch) {
+            if unit.ch != want {
+                via.insert(Evasion::Homophone);
+            }
+        } else {
+            via.insert(Evasion::Pinyin);
+        }
+    }
+    if via.is_empty() {
+        return None; // the same characters: the character automaton reports it
+    }
+    // A pinyin match must take whole Latin words: `bingdu` yes, the tail of `xbingdu` no.
+    let latin_edge_inside = |i: usize, before: bool| {
+        let u = &units[i];
+        if !u.ch.is_ascii_lowercase() {
+            return false;
+        }
+        let neighbour = if before { i.checked_sub(1) } else { Some(i + 1) };
+        let touching = if before { u.gap == 0 } else { units.get(i + 1).is_some_and(|n| n.gap == 0) };
+        touching && neighbour.and_then(|n| units.get(n)).is_some_and(|n| n.ch.is_ascii_lowercase())
+    };
+    if latin_edge_inside(first, true) || latin_edge_inside(last, false) {
+        return None;
+    }
+    let matched = &units[first..=last];
+    for u in matched {
+        if u.run > 1 {
+            via.insert(Evasion::Repeat);
+        }
+        via = via.union(u.via);
+    }
+    if !check_gaps(matched, &mut via, false) {
+        return None;
+    }
+    via.is_subset(p.allowed).then_some(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via })
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Screener>();
+    let _ = Syllables::code;
+}

@@ -1,0 +1,154 @@
+//! The result of a scan: plain data with serde derives, in exactly the JSON shape of the design
+//! contract.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::lexicon::{EvasionSet, Signal};
+
+/// What to do with a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Nothing worth a look.
+    Pass,
+    /// A person (or a heavier model) should look.
+    Review,
+    /// Clear enough to block.
+    Block,
+}
+
+impl Decision {
+    /// The name used in results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Pass => "pass",
+            Decision::Review => "review",
+            Decision::Block => "block",
+        }
+    }
+
+    /// Parses `pass`, `review` or `block`.
+    pub fn parse(s: &str) -> Option<Decision> {
+        [Decision::Pass, Decision::Review, Decision::Block].into_iter().find(|d| d.name() == s)
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A range of the original text in three units, each end-exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Span {
+    /// UTF-8 byte offsets.
+    pub byte: [usize; 2],
+    /// Unicode scalar value (Rust `char`) offsets.
+    pub char: [usize; 2],
+    /// UTF-16 code unit offsets (JavaScript string indices).
+    pub utf16: [usize; 2],
+}
+
+/// Name and version of the lexicon that produced a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LexiconInfo {
+    /// Lexicon name.
+    pub name: String,
+    /// Lexicon version.
+    pub version: String,
+}
+
+/// A category's score and decision.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CategoryScore {
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Decision for this category under the profile's thresholds.
+    pub decision: Decision,
+}
+
+/// A counted match of a term (or of a combination rule).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Term id (or rule id for a combination).
+    pub term: String,
+    /// Category id.
+    pub category: String,
+    /// Signal of this hit: an explicit term seen through a disguise or variant counts as implicit.
+    pub signal: Signal,
+    /// This hit's contribution.
+    pub weight: f64,
+    /// The original text of the match, disguise included.
+    pub matched: String,
+    /// The disguises the match saw through.
+    pub via: EvasionSet,
+    /// Policy clause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// Where, in the original text.
+    pub span: Span,
+    /// The lexicon variant that matched, when it was not the term's own text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// For a combination rule: the term ids whose hits formed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<String>>,
+}
+
+/// Why a match was not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressReason {
+    /// The match cuts through a longer word of the text (named in `detail`).
+    Word,
+    /// The match lies inside an allow phrase of the term (named in `detail`).
+    Allow,
+}
+
+/// A match that was found but not counted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppressed {
+    /// Term id.
+    pub term: String,
+    /// Category id.
+    pub category: String,
+    /// The original text of the match.
+    pub matched: String,
+    /// Why it was not counted.
+    pub reason: SuppressReason,
+    /// The longer word or the allow phrase.
+    pub detail: String,
+    /// Where, in the original text.
+    pub span: Span,
+}
+
+/// The verdict on one text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// `pass`, `review` or `block`.
+    pub decision: Decision,
+    /// Overall score in [0, 1] (the highest category score).
+    pub score: f64,
+    /// The lexicon used.
+    pub lexicon: LexiconInfo,
+    /// The profile whose thresholds were applied.
+    pub profile: String,
+    /// Categories with a score above 0.
+    pub categories: BTreeMap<String, CategoryScore>,
+    /// Signals with a score above 0.
+    pub signals: BTreeMap<Signal, f64>,
+    /// Counted hits, in order of `span.byte[0]`.
+    pub hits: Vec<Hit>,
+    /// Matches found but not counted.
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl Verdict {
+    /// Whether a hit of this term id was counted.
+    pub fn has_hit(&self, term: &str) -> bool {
+        self.hits.iter().any(|h| h.term == term)
+    }
+}
