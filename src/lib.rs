@@ -50,6 +50,7 @@
 //! - `matcher`: the Aho-Corasick automaton.
 //! - `boundary`: word-boundary checks (jieba for Chinese, UAX #29 for Latin scripts).
 //! - `score`: noisy-OR scores, thresholds, profiles, decisions.
+//! - [`model`]: the learned scorer (hashed features, logistic regression, training).
 //! - [`verdict`]: the result types.
 //! - `screener`: compiling a lexicon and scanning.
 //! - [`check`]: running term examples and the case database.
@@ -63,15 +64,21 @@ mod boundary;
 pub mod check;
 pub mod lexicon;
 mod matcher;
+pub mod model;
 mod normalize;
 mod score;
 mod screener;
 mod span;
 pub mod verdict;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use lexicon::{
     Boundary, Category, Diagnostic, Evasion, EvasionSet, Format, Lexicon, LexiconBuilder, LexiconError, Profile,
     Rule, Signal, Term, Thresholds,
 };
+pub use model::{Model, ModelError};
 pub use screener::{Screener, UnknownProfile};
-pub use verdict::{CategoryScore, Decision, Hit, LexiconInfo, Span, SuppressReason, Suppressed, Verdict};
+pub use verdict::{
+    CategoryScore, Decision, Hit, LexiconInfo, ModelFeature, ModelVerdict, Span, SuppressReason, Suppressed, Verdict,
+};

@@ -13,6 +13,8 @@ use std::fmt;
 use crate::boundary::Segmenter;
 use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, LexiconError, Profile, Signal};
 use crate::matcher::Automaton;
+use crate::model::features::{Extractor, Occurrence};
+use crate::model::Model;
 use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_SPACE};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
@@ -50,6 +52,9 @@ struct CharPattern {
     term: u32,
     surface: Surface,
     runs: Box<[u16]>,
+    /// Whether the pattern itself has a separator before each unit (`acid tabs`): noise there
+    /// in the text is no disguise.
+    gaps: Box<[bool]>,
     allowed: EvasionSet,
 }
 
@@ -58,6 +63,7 @@ struct SyllablePattern {
     term: u32,
     surface: Surface,
     chars: Box<[char]>,
+    gaps: Box<[bool]>,
     allowed: EvasionSet,
 }
 
@@ -98,6 +104,7 @@ pub struct Screener {
     char_patterns: Vec<Vec<CharPattern>>,
     syllable_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
+    model: Option<Model>,
 }
 
 impl fmt::Debug for Screener {
@@ -139,6 +146,11 @@ impl<P> Patterns<P> {
     }
 }
 
+/// Where a folded pattern had separators (spaces, punctuation) before its units.
+fn gaps_of(view: &View) -> Box<[bool]> {
+    view.units.iter().map(|u| u.gap != 0).collect()
+}
+
 /// Default evasions of one surface form: the base set, plus pinyin for Chinese words of two or
 /// more characters and homophones for three or more (shorter homophones collide with everyday
 /// words: 大妈 sounds like 大麻). Initials are never on by default.
@@ -157,7 +169,22 @@ fn default_evasions(view: &View) -> EvasionSet {
 impl Screener {
     /// Compiles a lexicon. Fails (with file/line/column) when a term, variant or allow phrase has
     /// nothing left to match after normalization (only spaces or punctuation).
+    ///
+    /// The screener uses the embedded default [`Model`] (the learned scorer) unless the lexicon
+    /// says `model = false`; see [`Screener::with_model`] to choose.
     pub fn new(lexicon: Lexicon) -> Result<Screener, LexiconError> {
+        Screener::with_model(lexicon, Some(Model::default_model()))
+    }
+
+    /// Compiles a lexicon with a learned scorer of your choice, or none (lexicon only).
+    ///
+    /// ```
+    /// let lexicon = prescreen::Lexicon::default_lexicon();
+    /// let screener = prescreen::Screener::with_model(lexicon, None)?;
+    /// assert!(screener.scan("some text").model.is_none());
+    /// # Ok::<(), prescreen::LexiconError>(())
+    /// ```
+    pub fn with_model(lexicon: Lexicon, model: Option<Model>) -> Result<Screener, LexiconError> {
         let folder = Folder::new();
         let mut chars: Patterns<CharPattern> = Patterns::new();
         let mut syllables: Patterns<SyllablePattern> = Patterns::new();
@@ -190,6 +217,7 @@ impl Screener {
                         term: term_index,
                         surface,
                         runs: view.units.iter().map(|u| u.run).collect(),
+                        gaps: gaps_of(&view),
                         allowed,
                     },
                 );
@@ -199,7 +227,13 @@ impl Screener {
                     if let Some(code) = folder.syllables.encode_han(&unit_chars) {
                         syllables.add(
                             code,
-                            SyllablePattern { term: term_index, surface, chars: unit_chars.clone().into(), allowed },
+                            SyllablePattern {
+                                term: term_index,
+                                surface,
+                                chars: unit_chars.clone().into(),
+                                gaps: gaps_of(&view),
+                                allowed,
+                            },
                         );
                     }
                 }
@@ -213,6 +247,7 @@ impl Screener {
                                 term: term_index,
                                 surface: Surface::Initials,
                                 runs: iview.units.iter().map(|u| u.run).collect(),
+                                gaps: gaps_of(&iview),
                                 allowed,
                             },
                         );
@@ -229,11 +264,12 @@ impl Screener {
                     continue;
                 }
                 chars.add(
-                    view.text.into_bytes(),
+                    view.text.clone().into_bytes(),
                     CharPattern {
                         term: term_index,
                         surface: Surface::Allow(k as u16),
                         runs: view.units.iter().map(|u| u.run).collect(),
+                        gaps: gaps_of(&view),
                         allowed: EvasionSet::EMPTY,
                     },
                 );
@@ -250,6 +286,7 @@ impl Screener {
             char_patterns: chars.refs,
             syllable_ac: Automaton::new(&syllables.bytes),
             syllable_patterns: syllables.refs,
+            model,
             folder,
             lexicon,
         })
@@ -263,15 +300,42 @@ impl Screener {
     /// Scans a text under the `default` profile.
     pub fn scan(&self, text: &str) -> Verdict {
         let profile = self.lexicon.profile("default");
-        self.scan_inner(text, profile, "default")
+        self.scan_inner(text, profile, "default", true)
+    }
+
+    /// Scans a text under the `default` profile with the learned scorer off: the lexicon's
+    /// verdict alone (for evaluation: lexicon-only against combined figures).
+    pub fn scan_without_model(&self, text: &str) -> Verdict {
+        let profile = self.lexicon.profile("default");
+        self.scan_inner(text, profile, "default", false)
+    }
+
+    /// The learned scorer, if this screener has one.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_ref()
+    }
+
+    /// Whether the model counts under a profile: the profile's `model` setting, else the
+    /// lexicon's, else on.
+    fn model_enabled(&self, profile: Option<&Profile>) -> bool {
+        profile.and_then(|p| p.model).or(self.lexicon.model).unwrap_or(true)
+    }
+
+    /// The model features of a text (lexicon hits included), for training.
+    pub(crate) fn model_features(&self, text: &str, extractor: &Extractor) -> Vec<Occurrence> {
+        let verdict = self.scan_inner(text, None, "default", false);
+        let view = self.folder.fold(text);
+        let mut out = Vec::new();
+        extractor.extract(&view, &self.segmenter, &verdict.hits, &mut out);
+        out
     }
 
     /// Scans a text under a named profile (`default` always exists, with the categories' own
     /// thresholds unless the lexicon overrides it).
     pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, UnknownProfile> {
         match self.lexicon.profile(profile) {
-            Some(p) => Ok(self.scan_inner(text, Some(p), profile)),
-            None if profile == "default" => Ok(self.scan_inner(text, None, profile)),
+            Some(p) => Ok(self.scan_inner(text, Some(p), profile, true)),
+            None if profile == "default" => Ok(self.scan_inner(text, None, profile, true)),
             None => {
                 let mut known: Vec<String> = self.lexicon.profiles.iter().map(|p| p.name.clone()).collect();
                 if !known.iter().any(|k| k == "default") {
@@ -282,7 +346,7 @@ impl Screener {
         }
     }
 
-    fn scan_inner(&self, text: &str, profile: Option<&Profile>, profile_name: &str) -> Verdict {
+    fn scan_inner(&self, text: &str, profile: Option<&Profile>, profile_name: &str, use_model: bool) -> Verdict {
         let view = self.folder.fold(text);
         let mut found: Vec<Found> = Vec::new();
         let mut allows: Vec<(u32, u16, u32, u32)> = Vec::new(); // term, phrase, first, last
@@ -395,10 +459,25 @@ impl Screener {
         let mut suppressed = suppressed;
         suppressed.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
 
-        let evidence: Vec<Evidence<'_>> = hits
+        let judgement = match &self.model {
+            Some(m) if use_model && self.model_enabled(profile) => Some((m, m.judge(text, &view, &self.segmenter, &hits))),
+            _ => None,
+        };
+        let mut evidence: Vec<Evidence<'_>> = hits
             .iter()
             .map(|h| Evidence { id: &h.term, category: &h.category, signal: h.signal, weight: h.weight })
             .collect();
+        if let Some((m, j)) = &judgement {
+            // The model's evidence joins the noisy-OR of its category (see docs/model.md).
+            if let Some(category) = self.lexicon.categories.iter().find(|c| c.id == j.verdict.category) {
+                let t = profile.and_then(|p| p.thresholds.get(&category.id));
+                let review = t.and_then(|t| t.review).unwrap_or(category.review);
+                let block = t.and_then(|t| t.block).unwrap_or(category.block);
+                if let Some(weight) = m.evidence_weight(j, review, block) {
+                    evidence.push(Evidence { id: "model", category: &category.id, signal: Signal::Implicit, weight });
+                }
+            }
+        }
         let scores = score::score(&evidence, &self.lexicon.categories, profile);
         Verdict {
             decision: scores.decision,
@@ -409,6 +488,7 @@ impl Screener {
             signals: scores.signals,
             hits,
             suppressed,
+            model: judgement.map(|(_, j)| j.verdict),
         }
     }
 
@@ -466,18 +546,21 @@ impl Screener {
     }
 }
 
-/// Checks the noise between the units of a match; adds `spacing` to `via` when there was some.
-/// Spaces between Latin letters count only when every letter stands alone (`f u c k`), so
-/// ordinary word sequences (`is hit`) never merge into a term.
-fn check_gaps(units: &[crate::normalize::Unit], via: &mut EvasionSet, latin_rule: bool) -> bool {
+/// Checks the noise between the units of a match; adds `spacing` to `via` when there was some
+/// where the pattern has none. Spaces between Latin letters count only when every letter stands
+/// alone (`f u c k`), so ordinary word sequences (`is hit`) never merge into a term.
+fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[bool], via: &mut EvasionSet, latin_rule: bool) -> bool {
     let mut spaced_latin = false;
     let mut joined_latin = false;
-    for pair in units.windows(2) {
+    for (k, pair) in units.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
+        if b.gap_chars > MAX_GAP {
+            return false;
+        }
+        if pattern_gaps[k + 1] {
+            continue; // the term has a separator here too (`acid tabs`)
+        }
         if b.gap != 0 {
-            if b.gap_chars > MAX_GAP {
-                return false;
-            }
             via.insert(Evasion::Spacing);
             if b.gap & GAP_SPACE != 0 && a.is_latin() && b.is_latin() {
                 spaced_latin = true;
@@ -504,7 +587,7 @@ fn verify_chars(view: &View, p: &CharPattern, first: usize, last: usize) -> Opti
         }
         via = via.union(unit.via);
     }
-    if !check_gaps(units, &mut via, true) {
+    if !check_gaps(units, &p.gaps, &mut via, true) {
         return None;
     }
     if p.surface == Surface::Initials {
@@ -514,6 +597,17 @@ fn verify_chars(view: &View, p: &CharPattern, first: usize, last: usize) -> Opti
         via.insert(Evasion::Initials);
     }
     via.is_subset(p.allowed).then_some(via)
+}
+
+/// Pattern separators of a syllable match, per unit: a Han term's separators sit on its
+/// characters, which are the first units of their slots.
+fn slot_gaps(pattern_gaps: &[bool], slots: &[(u32, u32)], first: usize) -> Vec<bool> {
+    let last = slots[slots.len() - 1].1 as usize;
+    let mut gaps = vec![false; last - first + 1];
+    for (&(a, _), &g) in slots.iter().zip(pattern_gaps) {
+        gaps[a as usize - first] = g;
+    }
+    gaps
 }
 
 fn verify_syllables(view: &View, sv: &SyllableView, p: &SyllablePattern, k0: usize, k1: usize) -> Option<Found> {
@@ -558,7 +652,7 @@ fn verify_syllables(view: &View, sv: &SyllableView, p: &SyllablePattern, k0: usi
         }
         via = via.union(u.via);
     }
-    if !check_gaps(matched, &mut via, false) {
+    if !check_gaps(matched, &slot_gaps(&p.gaps, slots, first), &mut via, false) {
         return None;
     }
     via.is_subset(p.allowed).then_some(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via })

@@ -144,6 +144,34 @@ pub struct Verdict {
     pub hits: Vec<Hit>,
     /// Matches found but not counted.
     pub suppressed: Vec<Suppressed>,
+    /// The learned scorer's judgement, when a model is on (see [`crate::Model`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelVerdict>,
+}
+
+/// The learned scorer's judgement on a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelVerdict {
+    /// Calibrated probability in [0, 1] that the text is risky in `category`.
+    pub score: f64,
+    /// The category of the model head that scored highest.
+    pub category: String,
+    /// What the model alone would decide (its own review/block thresholds), for evaluation;
+    /// the verdict's `decision` combines this evidence with the lexicon's.
+    pub decision: Decision,
+    /// The largest positive contributions, largest first.
+    pub features: Vec<ModelFeature>,
+}
+
+/// One feature that pushed the model's score up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelFeature {
+    /// The original text the feature covers (exactly the slice `span.byte`).
+    pub text: String,
+    /// Its contribution to the calibrated log-odds.
+    pub weight: f64,
+    /// Where, in the original text.
+    pub span: Span,
 }
 
 impl Verdict {

@@ -29,3 +29,36 @@ pub fn load_lexicon(paths: &[String]) -> Result<Lexicon, CliError> {
 pub fn load_screener(paths: &[String]) -> Result<Screener, CliError> {
     Ok(Screener::new(load_lexicon(paths)?)?)
 }
+
+/// The lexicon and profile options every screening command takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScreenArgs {
+    /// Lexicon file (TOML or JSON); repeat to layer; `default` names the embedded one.
+    #[arg(long = "lexicon", value_name = "FILE")]
+    pub lexicons: Vec<String>,
+    /// Profile whose thresholds apply.
+    #[arg(long, default_value = "default")]
+    pub profile: String,
+}
+
+impl ScreenArgs {
+    /// Loads the screener and checks that the profile exists (an unknown profile is a usage
+    /// error, reported before any input is read).
+    pub fn load(&self) -> Result<Screener, CliError> {
+        let screener = load_screener(&self.lexicons)?;
+        screener.scan_with_profile("", &self.profile)?;
+        Ok(screener)
+    }
+}
+
+/// Creates (truncates) an output file, or stdout for `None` / `-`, buffered.
+pub fn create_output(path: Option<&str>) -> Result<Box<dyn std::io::Write>, CliError> {
+    match path {
+        None | Some("-") => Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()))),
+        Some(p) => {
+            let file = fs::File::create(p).map_err(|e| format!("cannot write {p}: {e}"))?;
+            Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
+        }
+    }
+}
+

@@ -294,6 +294,9 @@ pub struct Profile {
     pub name: String,
     /// Per-category threshold overrides.
     pub thresholds: BTreeMap<String, Thresholds>,
+    /// `model = false` turns the learned scorer off under this profile (`None`: as the lexicon says).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<bool>,
     #[serde(skip)]
     pub(crate) origin: Origin,
 }
@@ -341,6 +344,9 @@ pub struct Lexicon {
     pub rules: Vec<Rule>,
     /// Scene profiles.
     pub profiles: Vec<Profile>,
+    /// `[lexicon] model = false` turns the learned scorer off (`None`: on, the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<bool>,
 }
 
 /// Format of a lexicon file.
@@ -440,6 +446,7 @@ impl Default for Lexicon {
 pub(crate) struct Layer {
     pub name: Option<String>,
     pub version: Option<String>,
+    pub model: Option<bool>,
     pub categories: Vec<(Category, Origin)>,
     pub terms: Vec<Term>,
     pub rules: Vec<Rule>,
@@ -514,10 +521,12 @@ impl LexiconBuilder {
         let mut rules: Vec<Rule> = Vec::new();
         let mut profiles: Vec<Profile> = Vec::new();
         let mut term_index: HashMap<String, usize> = HashMap::new();
+        let mut model = None;
 
         for layer in self.layers {
             names.extend(layer.name);
             versions.extend(layer.version);
+            model = layer.model.or(model); // a later layer's setting wins
             for (category, origin) in layer.categories {
                 match categories.iter_mut().find(|(c, _)| c.id == category.id) {
                     Some(slot) => *slot = (category, origin),
@@ -610,6 +619,7 @@ impl LexiconBuilder {
             terms,
             rules,
             profiles,
+            model,
         })
     }
 }

@@ -73,6 +73,16 @@ impl Reader<'_> {
         }
     }
 
+    fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            ref other => {
+                self.error(node.span.start, format!("{what} must be a boolean, found {}", other.type_name()));
+                None
+            }
+        }
+    }
+
     fn required_string(&mut self, fields: &mut Fields<'_>, name: &str, what: &str) -> Option<(String, usize)> {
         match fields.take(name) {
             Some(node) => self.string(node, &format!("`{name}` of {what}")).map(|s| (s, node.span.start)),
@@ -170,7 +180,10 @@ impl Reader<'_> {
                 if let Some(d) = meta.take("description") {
                     self.string(d, "`description` of [lexicon]");
                 }
-                self.finish(meta, "[lexicon]", "name, version, description");
+                if let Some(m) = meta.take("model") {
+                    layer.model = self.boolean(m, "`model` of [lexicon]");
+                }
+                self.finish(meta, "[lexicon]", "name, version, description, model");
             }
         }
 
@@ -265,7 +278,8 @@ impl Reader<'_> {
     fn term(&mut self, node: &Node) -> Option<Term> {
         let mut f = self.table(node, "a [[term]]")?;
         let text = self.required_string(&mut f, "text", "a [[term]]");
-        let id = match f.take("id") {
+        let explicit_id = f.take("id");
+        let id = match explicit_id {
             Some(n) => self.string(n, "`id` of a [[term]]").map(|s| (s, n.span.start)),
             None => text.clone(),
         };
@@ -274,7 +288,7 @@ impl Reader<'_> {
             (None, Some((text, _))) => format!("term `{text}`"),
             _ => "a [[term]]".to_string(),
         };
-        if let Some((id, at)) = &id {
+        if let (Some((id, at)), Some(_)) = (&id, explicit_id) {
             if id.trim().is_empty() {
                 self.error(*at, "term id is empty");
             }
@@ -437,8 +451,12 @@ impl Reader<'_> {
                 }
             }
         }
-        self.finish(f, &what, "name, thresholds");
+        let model = match f.take("model") {
+            Some(m) => self.boolean(m, &format!("`model` of {what}")),
+            None => None,
+        };
+        self.finish(f, &what, "name, thresholds, model");
         let (name, _) = name?;
-        Some(Profile { name, thresholds, origin: self.origin(node.span.start, &[("thresholds", thresholds_at)]) })
+        Some(Profile { name, thresholds, model, origin: self.origin(node.span.start, &[("thresholds", thresholds_at)]) })
     }
 }

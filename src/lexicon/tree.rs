@@ -15,6 +15,7 @@ pub(crate) enum Value {
     Str(String),
     Int(i64),
     Float(f64),
+    #[allow(dead_code)] // kept so a boolean field can be read when the format grows one
     Bool(bool),
     /// A value of a type the lexicon never uses (a TOML datetime); kept so the error can say so.
     Other(&'static str),

@@ -359,8 +359,11 @@ impl Builder {
     fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
         if mergeable {
             if let Some(last) = self.view.units.last_mut() {
-                // A repeat merges even across a little noise (`a s s`), which is then spacing.
-                if last.ch == ch && self.gap_chars <= MAX_MERGE_GAP {
+                // A repeat merges even across a little noise when the repeated char stands alone
+                // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
+                // word with the first of the next (`chong go`).
+                let standalone = last.gap != 0 || last.norm == 0;
+                if last.ch == ch && (self.gap == 0 || (standalone && self.gap_chars <= MAX_MERGE_GAP)) {
                     last.end = end;
                     last.run = last.run.saturating_add(1);
                     last.via = last.via.union(via);

@@ -63,11 +63,6 @@ impl Syllables {
         (id != NONE).then_some(id)
     }
 
-    /// The spelling of a syllable id.
-    pub fn name(&self, id: u16) -> &str {
-        &self.names[id as usize]
-    }
-
     /// First letter of the reading of a Han char (for initials such as `bd` for 冰毒).
     pub fn initial(&self, c: char) -> Option<char> {
         self.of_han(c).and_then(|id| self.names[id as usize].chars().next())

@@ -1,0 +1,162 @@
+//! Features of the learned scorer, taken from the same folded [`View`] the matcher sees, so
+//! every feature occurrence carries the byte range of the original text it came from.
+//!
+//! Three families, each switchable by a flag stored in the model file:
+//! - character n-grams (1..=`max_ngram`) over folded non-Latin units (Han above all); an n-gram
+//!   never crosses whitespace. Latin letters and digits get word features only: measured, English
+//!   character n-grams (`as`, `ig`, `it`) made novels look like abusive tweets;
+//! - words: jieba words (two or more characters) in runs of Han units, UAX #29 words elsewhere
+//!   (digits read as `0`, so phone numbers and prices generalise);
+//! - lexicon hits: the term (or rule) id and the category of every counted hit.
+//!
+//! Every feature is hashed with 64-bit FNV-1a (stable across runs, platforms and Rust versions,
+//! unlike std's randomized hasher) into `2^bits` buckets, after a one-byte tag naming its family.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::boundary::Segmenter;
+use crate::normalize::{is_han, View, GAP_SPACE};
+use crate::verdict::Hit;
+
+/// Feature family flag: character n-grams.
+pub(crate) const CHARS: u16 = 1;
+/// Feature family flag: jieba / UAX #29 words.
+pub(crate) const WORDS: u16 = 2;
+/// Feature family flag: lexicon hits (term id, category).
+pub(crate) const HITS: u16 = 4;
+/// Every flag this version knows.
+pub(crate) const ALL: u16 = CHARS | WORDS | HITS;
+
+const TAG_CHARS: u8 = b'c';
+const TAG_WORD: u8 = b'w';
+const TAG_TERM: u8 = b't';
+const TAG_CATEGORY: u8 = b'k';
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[inline]
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// One feature seen in a text: its bucket and the original byte range it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Occurrence {
+    pub bucket: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Which features to take and how to hash them (the model file's header fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Extractor {
+    pub bits: u8,
+    pub flags: u16,
+    pub max_ngram: u8,
+}
+
+#[inline]
+fn fold_digit(c: char) -> char {
+    if c.is_ascii_digit() {
+        '0'
+    } else {
+        c
+    }
+}
+
+impl Extractor {
+    #[inline]
+    fn bucket(&self, h: u64) -> u32 {
+        // Fold the high half in: FNV's low bits alone mix less well.
+        ((h ^ (h >> 32)) as u32) & ((1u32 << self.bits) - 1)
+    }
+
+    /// All feature occurrences of a folded text, appended to `out`.
+    pub fn extract(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], out: &mut Vec<Occurrence>) {
+        let units = &view.units;
+        if self.flags & CHARS != 0 {
+            for i in 0..units.len() {
+                let mut h = fnv(FNV_OFFSET, &[TAG_CHARS]);
+                for n in 0..self.max_ngram as usize {
+                    let j = i + n;
+                    if j >= units.len() || units[j].is_latin() || (n > 0 && units[j].gap & GAP_SPACE != 0) {
+                        break;
+                    }
+                    let mut buf = [0u8; 4];
+                    h = fnv(h, fold_digit(units[j].ch).encode_utf8(&mut buf).as_bytes());
+                    out.push(Occurrence { bucket: self.bucket(h), start: units[i].start, end: units[j].end });
+                }
+            }
+        }
+        if self.flags & WORDS != 0 {
+            self.words(view, segmenter, out);
+        }
+        if self.flags & HITS != 0 {
+            for hit in hits {
+                let (start, end) = (hit.span.byte[0] as u32, hit.span.byte[1] as u32);
+                let h = fnv(fnv(FNV_OFFSET, &[TAG_TERM]), hit.term.as_bytes());
+                out.push(Occurrence { bucket: self.bucket(h), start, end });
+                let h = fnv(fnv(FNV_OFFSET, &[TAG_CATEGORY]), hit.category.as_bytes());
+                out.push(Occurrence { bucket: self.bucket(h), start, end });
+            }
+        }
+    }
+
+    /// Word features: runs of Han units (no noise inside) are cut by jieba; everything else is
+    /// written out with a space wherever noise was dropped and split by UAX #29 word bounds.
+    fn words(&self, view: &View, segmenter: &Segmenter, out: &mut Vec<Occurrence>) {
+        let units = &view.units;
+        let mut buf = String::new();
+        let mut owner: Vec<usize> = Vec::new(); // unit index of each char of `buf` (usize::MAX: a space)
+        let mut i = 0;
+        while i < units.len() {
+            let han = is_han(units[i].ch);
+            let mut j = i + 1;
+            while j < units.len() && is_han(units[j].ch) == han && (!han || units[j].gap == 0) {
+                j += 1;
+            }
+            buf.clear();
+            owner.clear();
+            for (k, u) in units.iter().enumerate().take(j).skip(i) {
+                if !han && k > i && u.gap != 0 {
+                    buf.push(' ');
+                    owner.push(usize::MAX);
+                }
+                buf.push(fold_digit(u.ch));
+                owner.push(k);
+            }
+            let mut emit = |word: &str, first_char: usize, chars: usize| {
+                let (a, b) = (owner[first_char], owner[first_char + chars - 1]);
+                let h = fnv(fnv(FNV_OFFSET, &[TAG_WORD]), word.as_bytes());
+                out.push(Occurrence { bucket: self.bucket(h), start: units[a].start, end: units[b].end });
+            };
+            if han {
+                if j - i >= 2 {
+                    let mut at = 0;
+                    for word in segmenter.words(&buf) {
+                        let n = word.chars().count();
+                        if n >= 2 {
+                            emit(word, at, n);
+                        }
+                        at += n;
+                    }
+                }
+            } else {
+                let mut at = 0;
+                for word in buf.split_word_bounds() {
+                    let n = word.chars().count();
+                    if word.chars().next().is_some_and(char::is_alphanumeric) {
+                        emit(word, at, n);
+                    }
+                    at += n;
+                }
+            }
+            i = j;
+        }
+    }
+}
