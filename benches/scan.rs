@@ -1,1 +1,157 @@
-fn main() {}
+//! Scan and build speed, with a bare `aho-corasick` overlapping scan of the same patterns on the
+//! same texts as the floor, in the same group and run.
+//!
+//! Texts come from ../shared/data (real news, reviews, novels, SMS); the bench skips a group when
+//! the data folder is absent. Run: `cargo bench --bench scan`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use prescreen::{Lexicon, Screener};
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+
+fn lines(file: &str) -> Vec<String> {
+    let path = Path::new(DATA).join(file);
+    std::fs::read_to_string(path).map(|s| s.lines().map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// About-100-char texts from a corpus (lines cut or joined to length).
+fn short_texts(file: &str, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    for line in lines(file) {
+        buf.push_str(&line);
+        if buf.chars().count() >= 100 {
+            out.push(buf.chars().take(100).collect());
+            buf.clear();
+            if out.len() == n {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// At least `bytes` of text from a corpus, repeated as needed.
+fn long_text(file: &str, bytes: usize) -> String {
+    let all = lines(file).join("\n");
+    if all.is_empty() {
+        return all;
+    }
+    let mut out = String::with_capacity(bytes + all.len());
+    while out.len() < bytes {
+        out.push_str(&all);
+        out.push('\n');
+    }
+    out
+}
+
+/// The floor: the same surface forms (terms and variants, lowercased) in one overlapping DFA.
+fn bare_automaton(lexicon: &Lexicon) -> AhoCorasick {
+    let patterns: Vec<String> = lexicon
+        .terms
+        .iter()
+        .flat_map(|t| std::iter::once(&t.text).chain(&t.variants))
+        .map(|s| s.to_lowercase())
+        .collect();
+    AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::DFA)).build(&patterns).unwrap()
+}
+
+fn bare_scan(ac: &AhoCorasick, text: &str) -> usize {
+    ac.find_overlapping_iter(text).count()
+}
+
+/// A synthetic lexicon of `n` distinct Chinese and English terms (for build and scale benches).
+fn synthetic(n: usize) -> Lexicon {
+    let mut toml = String::from("[[category]]\nid = \"x\"\nname = \"X\"\nreview = 0.4\nblock = 0.85\n");
+    let han: Vec<char> = ('\u{4E00}'..'\u{9FA5}').step_by(7).collect();
+    for i in 0..n {
+        let text = if i % 2 == 0 {
+            let k = i / 2;
+            format!("{}{}{}", han[k % han.len()], han[(k / han.len() + 3 * k) % han.len()], han[(k * 7 + 1) % han.len()])
+        } else {
+            format!("zq{:x}w", i * 2654435761usize % 0xFFFFFF)
+        };
+        toml.push_str(&format!("[[term]]\nid = \"t{i}\"\ntext = \"{text}\"\ncategory = \"x\"\nsignal = \"implicit\"\nweight = 0.5\n"));
+    }
+    Lexicon::from_toml_str(&toml).unwrap()
+}
+
+fn build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("build");
+    group.sample_size(10);
+    for n in [1_000, 10_000, 100_000] {
+        let lexicon = synthetic(n);
+        group.bench_with_input(BenchmarkId::new("screener", n), &lexicon, |b, l| {
+            b.iter(|| Screener::new(black_box(l.clone())).unwrap())
+        });
+    }
+    group.bench_function("default_lexicon_parse_and_compile", |b| b.iter(Screener::default));
+    group.finish();
+}
+
+fn scan_short(c: &mut Criterion) {
+    let screener = Screener::default();
+    let ac = bare_automaton(screener.lexicon());
+    for (name, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
+        let texts = short_texts(file, 1000);
+        if texts.is_empty() {
+            continue;
+        }
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut group = c.benchmark_group(format!("short_benign_{name}"));
+        group.throughput(Throughput::Elements(texts.len() as u64));
+        group.bench_function("prescreen", |b| b.iter(|| texts.iter().map(|t| screener.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.bench_function("bare_aho_corasick", |b| b.iter(|| texts.iter().map(|t| bare_scan(&ac, black_box(t))).sum::<usize>()));
+        group.finish();
+        let _ = bytes;
+    }
+    // The 10k-term target: a short benign text against a 10k-term lexicon.
+    let big = Screener::new(synthetic(10_000)).unwrap();
+    let texts = short_texts("cn_benign_dev.txt", 1000);
+    if !texts.is_empty() {
+        let mut group = c.benchmark_group("short_benign_zh_10k_terms");
+        group.throughput(Throughput::Elements(texts.len() as u64));
+        group.bench_function("prescreen", |b| b.iter(|| texts.iter().map(|t| big.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.finish();
+    }
+}
+
+fn scan_long(c: &mut Criterion) {
+    let screener = Screener::default();
+    let ac = bare_automaton(screener.lexicon());
+    for (name, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
+        let text = long_text(file, 1 << 20);
+        if text.is_empty() {
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("long_benign_{name}"));
+        group.sample_size(10);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function("prescreen", |b| b.iter(|| screener.scan(black_box(&text)).hits.len()));
+        group.bench_function("bare_aho_corasick", |b| b.iter(|| bare_scan(&ac, black_box(&text))));
+        group.finish();
+    }
+}
+
+fn scan_dense(c: &mut Criterion) {
+    let screener = Screener::default();
+    let ac = bare_automaton(screener.lexicon());
+    let unit = "出 冰 毒，加微信 vx123；f.u.c.k you @ss 傻逼 bing du 弓虽女干 一三八一二三四五六七八 ";
+    let text = unit.repeat(200);
+    let mut group = c.benchmark_group("dense_hits");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("prescreen", |b| b.iter(|| screener.scan(black_box(&text)).hits.len()));
+    group.bench_function("bare_aho_corasick", |b| b.iter(|| bare_scan(&ac, black_box(&text))));
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
+    targets = scan_short, scan_long, scan_dense, build
+}
+criterion_main!(benches);

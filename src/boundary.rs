@@ -22,6 +22,9 @@ const LEXICON_WORD_BOOST: usize = 10;
 /// jieba with the lexicon's Chinese words added, so terms segment as words.
 pub(crate) struct Segmenter {
     jieba: Jieba,
+    /// The lexicon's own Chinese words: one term never hides another (`同城美女上门` has both
+    /// 同城美女 and 美女上门).
+    lexicon_words: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -46,14 +49,16 @@ impl Segmenter {
     /// A segmenter knowing `words` (the lexicon's Han terms) besides jieba's dictionary.
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Segmenter {
         let mut jieba = base_jieba();
+        let mut lexicon_words = std::collections::HashSet::new();
         for word in words {
+            lexicon_words.insert(word.to_string());
             // jieba's suggestion keeps the word whole on its own; the boost makes a lexicon term win
             // a close call against a neighbouring word (用纸/飞机 vs 用/纸飞机: 3.3× apart in jieba's
             // counts) while a real longer word still wins a clear one (处女座 beats 处女/座 by 138×).
             let freq = jieba.suggest_freq(word).saturating_mul(LEXICON_WORD_BOOST);
             jieba.add_word(word, Some(freq), None);
         }
-        Segmenter { jieba }
+        Segmenter { jieba, lexicon_words }
     }
 
     /// Cuts a string of Han characters into jieba words (no HMM), for the learned scorer's
@@ -121,7 +126,8 @@ impl Segmenter {
             let (ws, we) = (offset, offset + word.len());
             offset = we;
             let crosses = |p: usize| ws < p && p < we;
-            if (check_start && crosses(match_start)) || (check_end && crosses(match_end)) {
+            let crossing = (check_start && crosses(match_start)) || (check_end && crosses(match_end));
+            if crossing && !self.lexicon_words.contains(word) {
                 return Some(word.to_string());
             }
         }

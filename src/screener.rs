@@ -15,15 +15,16 @@ use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, Lexicon
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
-use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_SPACE};
+use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_HARD, GAP_SPACE};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
 use crate::verdict::{Hit, LexiconInfo, SuppressReason, Suppressed, Verdict};
 
 /// Most noise characters allowed between two characters of one match (`冰 😀 毒`).
 const MAX_GAP: u16 = 6;
-/// Weight factor for hits through a variant or a sound-based evasion (pinyin, initials,
-/// homophone): they are likelier to be innocent than the term itself.
+/// Weight factor for hits through a sound-based evasion (pinyin, initials, homophone): they
+/// are likelier to be innocent than the term itself. Variants keep the term's weight: a policy
+/// writer listed them as the same term.
 const FUZZY_FACTOR: f64 = 0.8;
 
 /// Evasions that apply to every term by default.
@@ -55,6 +56,9 @@ struct CharPattern {
     /// Whether the pattern itself has a separator before each unit (`acid tabs`): noise there
     /// in the text is no disguise.
     gaps: Box<[bool]>,
+    /// Digits the pattern itself has (`3p`): the text must have the same digit there, not the
+    /// letter it would read as in leetspeak.
+    literal: Box<[Option<char>]>,
     allowed: EvasionSet,
 }
 
@@ -151,6 +155,14 @@ fn gaps_of(view: &View) -> Box<[bool]> {
     view.units.iter().map(|u| u.gap != 0).collect()
 }
 
+/// The original characters of a folded pattern's leetspeak units (`3` in `3p`).
+fn literals_of(text: &str, view: &View) -> Box<[Option<char>]> {
+    view.units
+        .iter()
+        .map(|u| u.via.contains(Evasion::Leet).then(|| text[u.start as usize..].chars().next()).flatten())
+        .collect()
+}
+
 /// Default evasions of one surface form: the base set, plus pinyin for Chinese words of two or
 /// more characters and homophones for three or more (shorter homophones collide with everyday
 /// words: 大妈 sounds like 大麻). Initials are never on by default.
@@ -218,6 +230,7 @@ impl Screener {
                         surface,
                         runs: view.units.iter().map(|u| u.run).collect(),
                         gaps: gaps_of(&view),
+                        literal: literals_of(text, &view),
                         allowed,
                     },
                 );
@@ -248,6 +261,7 @@ impl Screener {
                                 surface: Surface::Initials,
                                 runs: iview.units.iter().map(|u| u.run).collect(),
                                 gaps: gaps_of(&iview),
+                                literal: literals_of(&initials, &iview),
                                 allowed,
                             },
                         );
@@ -270,6 +284,7 @@ impl Screener {
                         surface: Surface::Allow(k as u16),
                         runs: view.units.iter().map(|u| u.run).collect(),
                         gaps: gaps_of(&view),
+                        literal: literals_of(phrase, &view),
                         allowed: EvasionSet::EMPTY,
                     },
                 );
@@ -357,7 +372,7 @@ impl Screener {
             for p in &self.char_patterns[pid] {
                 if let Surface::Allow(k) = p.surface {
                     allows.push((p.term, k, first as u32, last as u32));
-                } else if let Some(via) = verify_chars(&view, p, first, last) {
+                } else if let Some(via) = verify_chars(text, &view, p, first, last) {
                     found.push(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via });
                 }
             }
@@ -414,8 +429,7 @@ impl Screener {
                     Surface::Variant(k) => Some(term.variants[k as usize].clone()),
                     _ => None,
                 };
-                let fuzzy = variant.is_some()
-                    || f.via.contains(Evasion::Pinyin)
+                let fuzzy = f.via.contains(Evasion::Pinyin)
                     || f.via.contains(Evasion::Initials)
                     || f.via.contains(Evasion::Homophone);
                 let disguised = variant.is_some() || f.via.iter().any(|k| !matches!(k, Evasion::Width | Evasion::Case));
@@ -459,6 +473,9 @@ impl Screener {
         let mut suppressed = suppressed;
         suppressed.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
 
+        // A category the model may not block on its own: its decision is capped at what the
+        // lexicon alone gives, or review (see docs/model.md, "Decision rule").
+        let mut capped: Option<&str> = None;
         let judgement = match &self.model {
             Some(m) if use_model && self.model_enabled(profile) => Some((m, m.judge(text, &view, &self.segmenter, &hits))),
             _ => None,
@@ -475,10 +492,22 @@ impl Screener {
                 let block = t.and_then(|t| t.block).unwrap_or(category.block);
                 if let Some(weight) = m.evidence_weight(j, review, block) {
                     evidence.push(Evidence { id: "model", category: &category.id, signal: Signal::Implicit, weight });
+                    capped = (!m.may_block(j)).then_some(category.id.as_str());
                 }
             }
         }
-        let scores = score::score(&evidence, &self.lexicon.categories, profile);
+        let mut scores = score::score(&evidence, &self.lexicon.categories, profile);
+        if let Some(id) = capped {
+            if scores.categories.get(id).is_some_and(|c| c.decision == crate::verdict::Decision::Block) {
+                let lexicon_only = score::score(&evidence[..evidence.len() - 1], &self.lexicon.categories, profile);
+                if !matches!(lexicon_only.categories.get(id), Some(c) if c.decision == crate::verdict::Decision::Block) {
+                    if let Some(c) = scores.categories.get_mut(id) {
+                        c.decision = crate::verdict::Decision::Review;
+                    }
+                    scores.decision = scores.categories.values().map(|c| c.decision).max().unwrap_or(crate::verdict::Decision::Pass);
+                }
+            }
+        }
         Verdict {
             decision: scores.decision,
             score: scores.score,
@@ -554,7 +583,7 @@ fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[bool], via: &mut
     let mut joined_latin = false;
     for (k, pair) in units.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
-        if b.gap_chars > MAX_GAP {
+        if b.gap_chars > MAX_GAP || b.gap & GAP_HARD != 0 {
             return false;
         }
         if pattern_gaps[k + 1] {
@@ -572,20 +601,27 @@ fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[bool], via: &mut
     !(latin_rule && spaced_latin && joined_latin)
 }
 
-fn verify_chars(view: &View, p: &CharPattern, first: usize, last: usize) -> Option<EvasionSet> {
+fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: usize) -> Option<EvasionSet> {
     let units = &view.units[first..=last];
     if units.len() != p.runs.len() {
         return None;
     }
     let mut via = EvasionSet::EMPTY;
-    for (unit, &want) in units.iter().zip(p.runs.iter()) {
+    for ((unit, &want), literal) in units.iter().zip(p.runs.iter()).zip(p.literal.iter()) {
         if unit.run < want {
             return None;
         }
         if unit.run > want {
             via.insert(Evasion::Repeat);
         }
-        via = via.union(unit.via);
+        let mut unit_via = unit.via;
+        if let Some(digit) = *literal {
+            if text[unit.start as usize..].chars().next() != Some(digit) {
+                return None;
+            }
+            unit_via = unit_via.without(Evasion::Leet);
+        }
+        via = via.union(unit_via);
     }
     if !check_gaps(units, &p.gaps, &mut via, true) {
         return None;

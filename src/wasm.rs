@@ -97,7 +97,9 @@ impl Screener {
     /// A screener on the embedded default lexicon.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Screener {
-        Screener { inner: crate::Screener::default() }
+        Screener {
+            inner: crate::Screener::default(),
+        }
     }
 
     /// A screener on a lexicon in TOML. Throws an `Error` naming line and column when it is bad.
@@ -133,7 +135,10 @@ impl Screener {
     /// Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile.
     #[wasm_bindgen(js_name = scanWithProfile, unchecked_return_type = "Verdict")]
     pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<JsValue, JsError> {
-        let verdict = self.inner.scan_with_profile(text, profile).map_err(js_error)?;
+        let verdict = self
+            .inner
+            .scan_with_profile(text, profile)
+            .map_err(js_error)?;
         Ok(parse_json(&to_json(&verdict)))
     }
 
@@ -167,6 +172,23 @@ impl Screener {
         parse_json(&to_json(&self.inner.lexicon().categories))
     }
 
+    /// Every regression example of the lexicon's terms (`examples.match` and `examples.no_match`),
+    /// in term order: the page's and the tests' sample texts.
+    #[wasm_bindgen(js_name = termExamples, unchecked_return_type = "string[]")]
+    pub fn term_examples(&self) -> Vec<String> {
+        let terms = &self.inner.lexicon().terms;
+        terms
+            .iter()
+            .flat_map(|t| {
+                t.examples
+                    .matches
+                    .iter()
+                    .chain(&t.examples.no_match)
+                    .cloned()
+            })
+            .collect()
+    }
+
     /// Number of terms in the lexicon.
     #[wasm_bindgen(getter, js_name = termCount)]
     pub fn term_count(&self) -> usize {
@@ -177,5 +199,80 @@ impl Screener {
 impl Default for Screener {
     fn default() -> Screener {
         Screener::new()
+    }
+}
+
+// Run by scripts/test-wasm under Node: `cargo test --target wasm32-unknown-unknown` with
+// CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner.
+#[cfg(test)]
+mod tests {
+    use super::Screener;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn get(v: &JsValue, key: &str) -> JsValue {
+        js_sys::Reflect::get(v, &key.into()).unwrap()
+    }
+
+    fn error_message(e: wasm_bindgen::JsError) -> String {
+        let value: JsValue = e.into();
+        String::from(
+            value
+                .dyn_into::<js_sys::Error>()
+                .expect("an Error object")
+                .message(),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn scan_gives_the_native_verdict_as_a_plain_object() {
+        let s = Screener::new();
+        let text = "出 冰 毒，要的加微信";
+        let v = s.scan(text);
+        assert!(v.is_object());
+        let native = serde_json::to_string(&crate::Screener::default().scan(text)).unwrap();
+        assert_eq!(String::from(js_sys::JSON::stringify(&v).unwrap()), native);
+        assert_eq!(
+            get(&v, "decision").as_string().unwrap(),
+            crate::Screener::default().scan(text).decision.name()
+        );
+        let hits = get(&v, "hits").dyn_into::<js_sys::Array>().unwrap();
+        assert!(hits.length() > 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn lexicon_errors_are_errors_with_line_and_column() {
+        let bad = "[[category]]\nid = \"x\"\nname = \"X\"\nreview = 0.4\nblock = 0.8\n\n[[term]]\ntext = \"oops\n";
+        let message = error_message(Screener::from_toml(bad).err().expect("a bad lexicon fails"));
+        assert!(message.contains(":8:"), "{message}");
+        let message = error_message(Screener::from_json("{").err().expect("bad JSON fails"));
+        assert!(message.contains(":1:"), "{message}");
+    }
+
+    #[wasm_bindgen_test]
+    fn profiles_and_unknown_profiles() {
+        let s = Screener::new();
+        let profiles = s.profiles();
+        assert_eq!(profiles[0], "default");
+        for p in &profiles {
+            let v = s.scan_with_profile("卖冰毒", p).unwrap();
+            assert_eq!(get(&v, "profile").as_string().unwrap(), *p);
+        }
+        let message = error_message(
+            s.scan_with_profile("卖冰毒", "no-such-profile")
+                .err()
+                .unwrap(),
+        );
+        assert!(message.contains("unknown profile"), "{message}");
+    }
+
+    #[wasm_bindgen_test]
+    fn default_lexicon_text_compiles_to_the_same_screener() {
+        let from_text = Screener::from_toml(&Screener::default_lexicon_toml())
+            .map_err(error_message)
+            .unwrap();
+        let text = "我是处女座，买白粉笔";
+        assert_eq!(from_text.scan_json(text), Screener::new().scan_json(text));
+        assert_eq!(from_text.term_count(), Screener::new().term_count());
     }
 }

@@ -39,13 +39,17 @@ pub struct ScreenArgs {
     /// Profile whose thresholds apply.
     #[arg(long, default_value = "default")]
     pub profile: String,
+    /// Lexicon only: leave the learned scorer out (as `[lexicon] model = false` does).
+    #[arg(long)]
+    pub no_model: bool,
 }
 
 impl ScreenArgs {
     /// Loads the screener and checks that the profile exists (an unknown profile is a usage
     /// error, reported before any input is read).
     pub fn load(&self) -> Result<Screener, CliError> {
-        let screener = load_screener(&self.lexicons)?;
+        let lexicon = load_lexicon(&self.lexicons)?;
+        let screener = if self.no_model { Screener::with_model(lexicon, None)? } else { Screener::new(lexicon)? };
         screener.scan_with_profile("", &self.profile)?;
         Ok(screener)
     }

@@ -28,11 +28,14 @@ pub enum LexiconCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Suggest candidate terms from labelled data, and list terms that cause false positives.
+    Suggest(crate::suggest::SuggestArgs),
 }
 
 pub fn run(cmd: LexiconCommand) -> Result<ExitCode, CliError> {
     match cmd {
         LexiconCommand::Check { files, cases, all } => check(&files, &cases, all),
+        LexiconCommand::Suggest(args) => crate::suggest::run(args),
     }
 }
 

@@ -2,9 +2,17 @@
 //! reports and lexicon tools. A thin layer over the `prescreen` crate: it reads files, parses
 //! options and prints; the judging is all in the core.
 
+mod batch;
 mod common;
+mod eval;
+mod input;
 mod lexicon_cmd;
+mod pipeline;
+mod report;
 mod scan;
+mod suggest;
+mod svg;
+mod train;
 
 use std::process::ExitCode;
 
@@ -13,7 +21,7 @@ use clap::{Parser, Subcommand};
 /// Fast, explainable pre-screening of Chinese and English text for content risk.
 #[derive(Parser)]
 #[command(name = "prescreen", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  prescreen scan \"出冰毒，加微信\"\n  echo \"f u c k you\" | prescreen scan --json\n  prescreen lexicon check")]
+#[command(after_help = "Examples:\n  prescreen scan \"出冰毒，加微信\"\n  echo \"f u c k you\" | prescreen scan --json\n  prescreen batch posts.jsonl -o results.jsonl\n  prescreen eval labelled.jsonl --lexicon my.toml\n  prescreen report results.jsonl -o report.html\n  prescreen lexicon check\n  prescreen lexicon suggest labelled.jsonl --top 50")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,6 +30,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Scan(scan::ScanArgs),
+    Batch(batch::BatchArgs),
+    Eval(eval::EvalArgs),
+    Report(report::ReportArgs),
+    Train(train::TrainArgs),
     #[command(subcommand)]
     Lexicon(lexicon_cmd::LexiconCommand),
 }
@@ -30,6 +42,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Train(args) => train::run(args),
         Command::Lexicon(cmd) => lexicon_cmd::run(cmd),
     };
     match result {

@@ -157,6 +157,11 @@ impl EvasionSet {
         EvasionSet(self.0 | kind.bit())
     }
 
+    /// The set without `kind`.
+    pub const fn without(self, kind: Evasion) -> EvasionSet {
+        EvasionSet(self.0 & !kind.bit())
+    }
+
     /// Union of two sets.
     pub fn union(self, other: EvasionSet) -> EvasionSet {
         EvasionSet(self.0 | other.0)

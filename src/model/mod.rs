@@ -173,6 +173,12 @@ impl Model {
         }
     }
 
+    /// Whether the model's probability reaches its head's block threshold (the model may then
+    /// block on its own; below it, the model's evidence never turns review into block).
+    pub(crate) fn may_block(&self, judgement: &Judgement) -> bool {
+        judgement.probability >= self.heads[judgement.head].block as f64
+    }
+
     /// The weight the model's evidence gets in the noisy-OR of its category, whose effective
     /// review/block thresholds are `review` and `block`; `None` below the head's review threshold.
     ///

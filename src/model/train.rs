@@ -161,10 +161,11 @@ impl fmt::Display for Report {
         writeln!(f, "trained on {} texts, validated on {}; {} non-zero buckets", self.train, self.valid, self.non_zero)?;
         writeln!(f, "{:<10} {:>6} {:>6} {:>9} {:>9} {:>7} {:>7} {:>7}", "head", "pos", "neg", "threshold", "precision", "recall", "F1", "AUC")?;
         for m in self.heads.iter().chain(std::iter::once(&self.overall)) {
+            let threshold = if std::ptr::eq(m, &self.overall) { "per head".to_string() } else { format!("{:.3}", m.threshold) };
             writeln!(
                 f,
-                "{:<10} {:>6} {:>6} {:>9.3} {:>9.3} {:>7.3} {:>7.3} {:>7.3}",
-                m.category, m.positives, m.negatives, m.threshold, m.precision, m.recall, m.f1, m.auc
+                "{:<10} {:>6} {:>6} {:>9} {:>9.3} {:>7.3} {:>7.3} {:>7.3}",
+                m.category, m.positives, m.negatives, threshold, m.precision, m.recall, m.f1, m.auc
             )?;
         }
         Ok(())
@@ -385,11 +386,13 @@ pub fn train(
         let z: Vec<f64> = raws.iter().map(|r| r[head]).collect();
         let (a, b) = if labels.iter().any(|&l| l) && labels.iter().any(|&l| !l) { platt(&z, &labels) } else { (1.0, 0.0) };
         let p: Vec<f64> = z.iter().map(|&z| sigmoid(a * z + b)).collect();
-        let threshold = options.review.unwrap_or_else(|| best_threshold(&p, &labels, options.min_precision));
+        // Never below 0.5: the model alone asks for review only when risk is likelier than not
+        // (the spam head, with few validation positives, otherwise picks thresholds near 0.3).
+        let threshold = options.review.unwrap_or_else(|| best_threshold(&p, &labels, options.min_precision).max(0.5));
         let h = &mut model.heads[head];
         h.platt_a = a as f32;
         h.platt_b = b as f32;
-        h.review = threshold as f32;
+        h.review = f32_at_most(threshold);
         h.block = (options.block as f32).max(h.review);
         for (row, &pv) in probs.iter_mut().zip(&p) {
             row.push(pv);
@@ -405,7 +408,7 @@ pub fn train(
         .collect();
     let mut overall = metrics("any", &ranking, &labels, 0.0);
     let (precision, recall, f1) = prf(&flagged, &labels);
-    overall.threshold = f64::NAN;
+    overall.threshold = 0.0; // per head
     overall.precision = precision;
     overall.recall = recall;
     overall.f1 = f1;
@@ -413,6 +416,17 @@ pub fn train(
         model,
         report: Report { train: train_set.len(), valid: valid.len(), heads: head_metrics, overall, non_zero },
     })
+}
+
+/// The largest f32 not above `x`: a threshold stored as f32 must not drop the texts it was
+/// chosen to flag.
+fn f32_at_most(x: f64) -> f32 {
+    let y = x as f32;
+    if (y as f64) > x && y > 0.0 {
+        f32::from_bits(y.to_bits() - 1)
+    } else {
+        y
+    }
 }
 
 /// Platt scaling: fits `sigmoid(a z + b)` to the labels by Newton's method, with Platt's

@@ -23,6 +23,8 @@ use tables::{chinese_numeral, symbol_digit, Tables};
 pub(crate) const GAP_NOISE: u8 = 1;
 /// The skipped noise contained whitespace.
 pub(crate) const GAP_SPACE: u8 = 2;
+/// The skipped noise contained a sentence break (`。！？；`, a line break): no match crosses it.
+pub(crate) const GAP_HARD: u8 = 4;
 
 /// Chinese numerals count as digits only in runs at least this long (`一三八一二三四…` is a phone
 /// number; `一个` is not).
@@ -81,8 +83,9 @@ impl View {
 /// How one char of the input is read, before context is applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
-    /// Spacing noise: whitespace, punctuation, symbols, emoji, zero-width.
-    Noise { space: bool },
+    /// Spacing noise: whitespace, punctuation, symbols, emoji, zero-width; `hard` for sentence
+    /// breaks.
+    Noise { space: bool, hard: bool },
     /// Combining mark or variation selector: belongs to the char before it.
     Attach,
     /// A (simplified) Han character.
@@ -126,11 +129,15 @@ impl Folder {
                 'A'..='Z' => return (Kind::Letter(c.to_ascii_lowercase()), via.with(Evasion::Case)),
                 '0'..='9' => Kind::Digit(c as u8 - b'0'),
                 '@' | '$' | '!' | '|' => Kind::LeetSymbol(c),
-                _ => Kind::Noise { space: c.is_ascii_whitespace() },
+                '\n' | '\r' | '?' | ';' => Kind::Noise { space: true, hard: true },
+                _ => Kind::Noise { space: c.is_ascii_whitespace(), hard: false },
             };
             return (kind, via);
         }
         let code = c as u32;
+        if matches!(c, '。' | '！' | '？' | '；' | '\u{2028}' | '\u{2029}') {
+            return (Kind::Noise { space: true, hard: true }, via);
+        }
         if (0xFF01..=0xFF5E).contains(&code) {
             // Full-width ASCII: same char 0xFEE0 lower.
             let ascii = char::from_u32(code - 0xFEE0).unwrap_or(c);
@@ -149,7 +156,7 @@ impl Folder {
         }
         match code {
             0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF | 0x00AD | 0x180E => {
-                return (Kind::Noise { space: false }, via)
+                return (Kind::Noise { space: false, hard: false }, via)
             }
             0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x1F3FB..=0x1F3FF => return (Kind::Attach, via),
             _ => {}
@@ -161,7 +168,7 @@ impl Folder {
             return (Kind::Letter(folded), via.with(kind));
         }
         if c.is_whitespace() {
-            return (Kind::Noise { space: true }, via);
+            return (Kind::Noise { space: true, hard: false }, via);
         }
         if c.is_alphanumeric() {
             let mut lower = c.to_lowercase();
@@ -171,7 +178,7 @@ impl Folder {
             };
             return (Kind::Other(folded), via);
         }
-        (Kind::Noise { space: false }, via)
+        (Kind::Noise { space: false, hard: false }, via)
     }
 
     fn raws(&self, text: &str) -> Vec<Raw> {
@@ -196,7 +203,7 @@ impl Folder {
         while i < raws.len() {
             let raw = raws[i];
             match raw.kind {
-                Kind::Noise { space } => out.noise(space),
+                Kind::Noise { space, hard } => out.noise(space, hard),
                 Kind::Attach => out.attach(raw),
                 Kind::Han(c) => {
                     let next = raws.get(i + 1);
@@ -318,11 +325,15 @@ fn fold_latin_token(token: &[Raw], out: &mut Builder) {
                 }
             }
             Kind::LeetSymbol(c) => {
-                let touches = (j > 0 && !matches!(token[j - 1].kind, Kind::Attach)) || j + 1 < token.len();
+                // `@ss`, `a$$`: `@` and `$` next to a letter; `sh!t`: `!` and `|` only between
+                // letters, so a trailing `lol!` stays `lol`.
+                let before = j > 0 && !matches!(token[j - 1].kind, Kind::Attach);
+                let after = j + 1 < token.len();
+                let touches = if matches!(c, '@' | '$') { before || after } else { before && after };
                 if has_letter && touches {
                     out.push(leet_symbol(c), raw.start, raw.end, raw.via.with(Evasion::Leet), true)
                 } else {
-                    out.noise(false)
+                    out.noise(false, false)
                 }
             }
             _ => unreachable!("a Latin token holds letters, digits, leet symbols and marks only"),
@@ -337,8 +348,8 @@ struct Builder {
 }
 
 impl Builder {
-    fn noise(&mut self, space: bool) {
-        self.gap |= GAP_NOISE | if space { GAP_SPACE } else { 0 };
+    fn noise(&mut self, space: bool, hard: bool) {
+        self.gap |= GAP_NOISE | if space { GAP_SPACE } else { 0 } | if hard { GAP_HARD } else { 0 };
         self.gap_chars = self.gap_chars.saturating_add(1);
     }
 
@@ -351,7 +362,7 @@ impl Builder {
                     last.via.insert(Evasion::Homoglyph);
                 }
             }
-            _ => self.noise(false),
+            _ => self.noise(false, false),
         }
     }
 
@@ -363,7 +374,8 @@ impl Builder {
                 // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
                 // word with the first of the next (`chong go`).
                 let standalone = last.gap != 0 || last.norm == 0;
-                if last.ch == ch && (self.gap == 0 || (standalone && self.gap_chars <= MAX_MERGE_GAP)) {
+                let soft_gap = self.gap & GAP_HARD == 0 && self.gap_chars <= MAX_MERGE_GAP;
+                if last.ch == ch && (self.gap == 0 || (standalone && soft_gap)) {
                     last.end = end;
                     last.run = last.run.saturating_add(1);
                     last.via = last.via.union(via);

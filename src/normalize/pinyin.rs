@@ -136,7 +136,9 @@ impl Syllables {
                     end += 1;
                 }
                 let word: Vec<u8> = units[i..end].iter().map(|u| u.ch as u8).collect();
-                match self.segment(&word) {
+                // Doubled letters are not pinyin (`dabbing` is not da bing).
+                let doubled = units[i..end].iter().any(|u| u.run > 1);
+                match if doubled { None } else { self.segment(&word) } {
                     Some(parts) => {
                         for (k, &(start, id)) in parts.iter().enumerate() {
                             let last = parts.get(k + 1).map_or(word.len(), |p| p.0) - 1;

@@ -1,0 +1,27 @@
+//! What the learned scorer costs: a short text scanned with the default model and without it
+//! (the difference is the model's extra cost per text), Chinese and English.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use prescreen::{Lexicon, Model, Screener};
+
+const SHORT_ZH: &str = "河南人素质真差，滚回老家去";
+const SHORT_EN: &str = "you are such an idiot lol";
+
+fn short_texts(c: &mut Criterion) {
+    let with = Screener::with_model(Lexicon::default_lexicon(), Some(Model::default_model())).unwrap();
+    let without = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+    let mut group = c.benchmark_group("model_extra_cost_short_text");
+    group.throughput(Throughput::Elements(1));
+    for (lang, text) in [("zh", SHORT_ZH), ("en", SHORT_EN)] {
+        group.bench_function(format!("{lang}/lexicon_only"), |b| b.iter(|| without.scan(black_box(text))));
+        group.bench_function(format!("{lang}/lexicon_and_model"), |b| b.iter(|| with.scan(black_box(text))));
+    }
+    group.finish();
+}
+
+fn load(c: &mut Criterion) {
+    c.bench_function("model_load_default_from_bytes", |b| b.iter(Model::default_model));
+}
+
+criterion_group!(benches, short_texts, load);
+criterion_main!(benches);

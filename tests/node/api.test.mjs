@@ -1,0 +1,79 @@
+// The JS API of pkg/ (DESIGN.md "JS API"): constructors, errors, profiles, UTF-16 spans, memory.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Screener } from "./load.mjs";
+
+const screener = new Screener();
+
+test("scan returns a plain object in the design's shape", () => {
+  const v = screener.scan("出 冰 毒，要的加微信");
+  assert.equal(Object.getPrototypeOf(v), Object.prototype);
+  for (const k of ["decision", "score", "lexicon", "profile", "categories", "signals", "hits", "suppressed"]) assert.ok(k in v, k);
+  assert.ok(["pass", "review", "block"].includes(v.decision));
+  assert.deepEqual(JSON.parse(screener.scanJson("出 冰 毒，要的加微信")), v);
+});
+
+test("UTF-16 spans slice the JS string to exactly `matched`", () => {
+  const texts = [
+    "😀冰😀毒😀", "👨‍👩‍👧 meth 👍🏽 for sale", "𠀀𠀁 出售冰毒 𠀂", "cafe\u0301 m\u0301e\u0301th c0caine",
+    "ｍｅｔｈ ｆｏｒ ｓａｌｅ", "弓虽女干", "我是处女座", "I live in Scunthorpe, the class is 🎓",
+    "\u200b冰\u200b毒\u200b", "🇨🇳卖🇨🇳冰🇨🇳毒",
+  ];
+  let checked = 0;
+  for (const t of texts) {
+    const v = screener.scan(t);
+    for (const h of [...v.hits, ...v.suppressed]) {
+      assert.equal(t.slice(h.span.utf16[0], h.span.utf16[1]), h.matched, `${t}: ${h.term}`);
+      assert.equal([...t].slice(h.span.char[0], h.span.char[1]).join(""), h.matched);
+      checked++;
+    }
+  }
+  assert.ok(checked > 5, `checked ${checked} spans`);
+});
+
+test("bad lexicons throw an Error with line and column", () => {
+  for (const [bad, line] of [
+    ['[[category]]\nid = "x"\nname = "X"\nreview = 0.4\nblock = 0.8\n\n[[term]]\ntext = "oops\n', 8],
+    ['[[category]]\nid = "x"\nname = "X"\nreview = 0.4\nblock = 0.8\n\n[[term]]\ntext = "a"\ncategory = "nope"\nsignal = "explicit"\nweight = 0.5\n', null],
+  ]) {
+    assert.throws(() => Screener.fromToml(bad), (e) => {
+      assert.ok(e instanceof Error);
+      const m = /:(\d+):(\d+): /.exec(e.message);
+      assert.ok(m, `line:column in ${e.message}`);
+      if (line) assert.equal(Number(m[1]), line, e.message);
+      return true;
+    });
+  }
+  assert.throws(() => Screener.fromJson("{ not json"), (e) => e instanceof Error && /:\d+:\d+: /.test(e.message));
+});
+
+test("fromToml, fromJson, profiles and the default lexicon text", () => {
+  const toml = '[[category]]\nid = "drugs"\nname = "Drugs"\nreview = 0.4\nblock = 0.85\n\n'
+    + '[[term]]\nid = "drugs.meth"\ntext = "冰毒"\ncategory = "drugs"\nsignal = "explicit"\nweight = 0.9\n\n'
+    + '[[profile]]\nname = "strict"\nthresholds = { drugs = { review = 0.1, block = 0.2 } }\n';
+  const s = Screener.fromToml(toml);
+  assert.equal(s.scan("出冰毒了").hits[0]?.term ?? s.scan("冰毒").hits[0].term, "drugs.meth");
+  assert.deepEqual(s.profiles(), ["default", "strict"]);
+  assert.equal(s.scanWithProfile("冰毒", "strict").profile, "strict");
+  assert.throws(() => s.scanWithProfile("冰毒", "nope"), (e) => e instanceof Error && /unknown profile/.test(e.message));
+  const json = JSON.stringify({ category: [{ id: "drugs", name: "Drugs", review: 0.4, block: 0.85 }],
+    term: [{ id: "drugs.meth", text: "冰毒", category: "drugs", signal: "explicit", weight: 0.9 }] });
+  assert.equal(Screener.fromJson(json).scan("冰毒").hits[0].term, "drugs.meth");
+  const def = Screener.defaultLexiconToml();
+  assert.ok(def.includes("[[term]]"));
+  assert.deepEqual(Screener.fromToml(def).scan("卖冰毒，量大从优"), screener.scan("卖冰毒，量大从优"));
+  s.free();
+});
+
+test("100k scans keep memory flat", () => {
+  const texts = ["今天天气不错，出去走走", "出 冰 毒，要的加微信", "meth for sale 😀", "我是处女座"];
+  for (let i = 0; i < 5000; i++) screener.scan(texts[i & 3]);
+  const wasmMemory = () => screener.constructor && process.memoryUsage().arrayBuffers;
+  global.gc?.();
+  const before = wasmMemory();
+  for (let i = 0; i < 100_000; i++) screener.scan(texts[i & 3]);
+  global.gc?.();
+  const after = wasmMemory();
+  // WASM memory never shrinks, so a leak shows as growth of the ArrayBuffer backing it.
+  assert.ok(after - before < 4 << 20, `arrayBuffers grew by ${after - before} bytes`);
+});
