@@ -75,7 +75,7 @@ impl Segmenter {
         let start_han = is_han(units[first].ch);
         let end_han = is_han(units[last].ch);
         if start_han || end_han {
-            if let Some(word) = self.han_crossing(view, first, last, start_han, end_han) {
+            if let Some(word) = self.han_crossing(original, view, first, last, start_han, end_han) {
                 return Some(word);
             }
         }
@@ -94,7 +94,15 @@ impl Segmenter {
         latin_crossing(original, start, end, &edges)
     }
 
-    fn han_crossing(&self, view: &View, first: usize, last: usize, check_start: bool, check_end: bool) -> Option<String> {
+    fn han_crossing(
+        &self,
+        original: &str,
+        view: &View,
+        first: usize,
+        last: usize,
+        check_start: bool,
+        check_end: bool,
+    ) -> Option<String> {
         let units = &view.units;
         // Extend over Han units on both sides, not across whitespace: a space ends a Chinese word.
         let mut lo = first;
@@ -109,12 +117,14 @@ impl Segmenter {
             return None; // nothing around the match to form a longer word with
         }
         let mut window = String::with_capacity((hi - lo + 1) * 3);
+        let mut starts = Vec::with_capacity(hi - lo + 1); // window byte offset of each unit
         let mut match_start = 0;
         let mut match_end = 0;
         for (i, unit) in units.iter().enumerate().take(hi + 1).skip(lo) {
             if i == first {
                 match_start = window.len();
             }
+            starts.push(window.len());
             window.push(unit.ch);
             if i == last {
                 match_end = window.len();
@@ -127,8 +137,14 @@ impl Segmenter {
             offset = we;
             let crosses = |p: usize| ws < p && p < we;
             let crossing = (check_start && crosses(match_start)) || (check_end && crosses(match_end));
-            if crossing && !self.lexicon_words.contains(word) {
-                return Some(word.to_string());
+            // Another lexicon word that merely overlaps the match does not hide it (同城美女 /
+            // 美女上门 are both terms); one that contains it does (性交 inside the term 性交易).
+            let contains_match = ws <= match_start && match_end <= we;
+            if crossing && (contains_match || !self.lexicon_words.contains(word)) {
+                // Report the word as written in the original text (traditional, spaced, …).
+                let a = lo + starts.partition_point(|&b| b < ws);
+                let b = lo + starts.partition_point(|&b| b < we) - 1;
+                return Some(original[units[a].start as usize..units[b].end as usize].to_string());
             }
         }
         None

@@ -15,7 +15,7 @@ use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, Lexicon
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
-use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_HARD, GAP_SPACE};
+use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
 use crate::verdict::{Hit, LexiconInfo, SuppressReason, Suppressed, Verdict};
@@ -55,7 +55,7 @@ struct CharPattern {
     runs: Box<[u16]>,
     /// Whether the pattern itself has a separator before each unit (`acid tabs`): noise there
     /// in the text is no disguise.
-    gaps: Box<[bool]>,
+    gaps: Box<[u8]>,
     /// Digits the pattern itself has (`3p`): the text must have the same digit there, not the
     /// letter it would read as in leetspeak.
     literal: Box<[Option<char>]>,
@@ -67,7 +67,7 @@ struct SyllablePattern {
     term: u32,
     surface: Surface,
     chars: Box<[char]>,
-    gaps: Box<[bool]>,
+    gaps: Box<[u8]>,
     allowed: EvasionSet,
 }
 
@@ -150,9 +150,9 @@ impl<P> Patterns<P> {
     }
 }
 
-/// Where a folded pattern had separators (spaces, punctuation) before its units.
-fn gaps_of(view: &View) -> Box<[bool]> {
-    view.units.iter().map(|u| u.gap != 0).collect()
+/// The separators a folded pattern has before each of its units (`GAP_*` flags, 0 for none).
+fn gaps_of(view: &View) -> Box<[u8]> {
+    view.units.iter().map(|u| u.gap).collect()
 }
 
 /// The original characters of a folded pattern's leetspeak units (`3` in `3p`).
@@ -415,6 +415,10 @@ impl Screener {
             counted.push(f);
         }
 
+        // A match that another surface of the same term counts over (a variant inside the
+        // term's own text) is not news to a reviewer: drop it from the suppressed list.
+        suppressed.retain(|(s, _, _)| !counted.iter().any(|c| c.term == s.term && c.first <= s.last && s.first <= c.last));
+
         let range = |f: &Found| (view.units[f.first as usize].start as usize, view.units[f.last as usize].end as usize);
         let mut ranges: Vec<(usize, usize)> = counted.iter().map(range).collect();
         ranges.extend(suppressed.iter().map(|(f, _, _)| range(f)));
@@ -578,7 +582,7 @@ impl Screener {
 /// Checks the noise between the units of a match; adds `spacing` to `via` when there was some
 /// where the pattern has none. Spaces between Latin letters count only when every letter stands
 /// alone (`f u c k`), so ordinary word sequences (`is hit`) never merge into a term.
-fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[bool], via: &mut EvasionSet, latin_rule: bool) -> bool {
+fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[u8], via: &mut EvasionSet, latin_rule: bool) -> bool {
     let mut spaced_latin = false;
     let mut joined_latin = false;
     for (k, pair) in units.windows(2).enumerate() {
@@ -586,8 +590,14 @@ fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[bool], via: &mut
         if b.gap_chars > MAX_GAP || b.gap & GAP_HARD != 0 {
             return false;
         }
-        if pattern_gaps[k + 1] {
-            continue; // the term has a separator here too (`acid tabs`)
+        let want = pattern_gaps[k + 1];
+        if want != 0 {
+            // The term has a separator here too (`acid tabs`): the text may join the words, but
+            // punctuation the term spells out (`t.me`) must be there, not just a space.
+            if want & GAP_SPACE == 0 && b.gap != 0 && b.gap & GAP_PUNCT == 0 {
+                return false;
+            }
+            continue;
         }
         if b.gap != 0 {
             via.insert(Evasion::Spacing);
@@ -637,9 +647,9 @@ fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: us
 
 /// Pattern separators of a syllable match, per unit: a Han term's separators sit on its
 /// characters, which are the first units of their slots.
-fn slot_gaps(pattern_gaps: &[bool], slots: &[(u32, u32)], first: usize) -> Vec<bool> {
+fn slot_gaps(pattern_gaps: &[u8], slots: &[(u32, u32)], first: usize) -> Vec<u8> {
     let last = slots[slots.len() - 1].1 as usize;
-    let mut gaps = vec![false; last - first + 1];
+    let mut gaps = vec![0; last - first + 1];
     for (&(a, _), &g) in slots.iter().zip(pattern_gaps) {
         gaps[a as usize - first] = g;
     }

@@ -60,8 +60,20 @@ export interface Verdict {
   hits: Hit[];
   suppressed: Suppressed[];
   /** The learned scorer's judgement, when a model is on. */
-  model?: unknown;
+  model?: ModelVerdict;
   [extra: string]: unknown;
+}
+/** A feature of the learned scorer and what it contributed. */
+export interface ModelFeature { text: string; weight: number; span: Span; }
+/** The learned scorer's judgement on a text. */
+export interface ModelVerdict {
+  /** Calibrated probability in [0, 1] that the text is risky in `category`. */
+  score: number;
+  category: string;
+  /** What the model alone would decide. */
+  decision: Decision;
+  /** The largest positive contributions, largest first. */
+  features: ModelFeature[];
 }
 /** A category of the lexicon. */
 export interface CategoryInfo { id: string; name: string; review: number; block: number; }

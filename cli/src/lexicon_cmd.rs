@@ -85,7 +85,10 @@ fn check(files: &[String], case_paths: &[String], all: bool) -> Result<ExitCode,
             cases.extend(parse_cases(name, text)?);
         }
     }
-    let screener = match Screener::new(lexicon) {
+    // Examples and cases pin the lexicon's judgments, so they run on the lexicon alone; the
+    // learned scorer is retrained from data and measured on labelled sets (docs/quality.md).
+    // How many cases it would change is reported below, for information.
+    let screener = match Screener::with_model(lexicon.clone(), None) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("lexicon check failed: {e}");
@@ -107,6 +110,16 @@ fn check(files: &[String], case_paths: &[String], all: bool) -> Result<ExitCode,
     let (mut failures, examples) = check_examples(&screener);
     failures.extend(check_cases(&screener, &cases));
     println!("ran {examples} term examples and {} cases: {} failed", cases.len(), failures.len());
+    if let Ok(with_model) = Screener::new(lexicon) {
+        if with_model.model().is_some() {
+            let changed = cases
+                .iter()
+                .filter(|c| c.profile.is_none())
+                .filter(|c| with_model.scan(&c.text).decision != screener.scan(&c.text).decision)
+                .count();
+            println!("(with the learned scorer on, {changed} of the cases would change decision)");
+        }
+    }
     let shown = if all { failures.len() } else { failures.len().min(50) };
     for f in &failures[..shown] {
         println!("  FAIL {f}");

@@ -23,6 +23,8 @@ use tables::{chinese_numeral, symbol_digit, Tables};
 pub(crate) const GAP_NOISE: u8 = 1;
 /// The skipped noise contained whitespace.
 pub(crate) const GAP_SPACE: u8 = 2;
+/// The skipped noise contained something other than whitespace (`.`, `*`, an emoji, …).
+pub(crate) const GAP_PUNCT: u8 = 8;
 /// The skipped noise contained a sentence break (`。！？；`, a line break): no match crosses it.
 pub(crate) const GAP_HARD: u8 = 4;
 
@@ -88,6 +90,8 @@ enum Kind {
     Noise { space: bool, hard: bool },
     /// Combining mark or variation selector: belongs to the char before it.
     Attach,
+    /// An apostrophe inside a word (`today's`, `don't`): belongs to the word, no disguise.
+    Joiner,
     /// A (simplified) Han character.
     Han(char),
     /// A Han numeral (`一`, `壹`): a digit in long numeral runs, a Han character elsewhere.
@@ -130,11 +134,15 @@ impl Folder {
                 '0'..='9' => Kind::Digit(c as u8 - b'0'),
                 '@' | '$' | '!' | '|' => Kind::LeetSymbol(c),
                 '\n' | '\r' | '?' | ';' => Kind::Noise { space: true, hard: true },
+                '\'' => Kind::Joiner,
                 _ => Kind::Noise { space: c.is_ascii_whitespace(), hard: false },
             };
             return (kind, via);
         }
         let code = c as u32;
+        if c == '\u{2019}' {
+            return (Kind::Joiner, via); // ’ as an apostrophe
+        }
         if matches!(c, '。' | '！' | '？' | '；' | '\u{2028}' | '\u{2029}') {
             return (Kind::Noise { space: true, hard: true }, via);
         }
@@ -181,100 +189,118 @@ impl Folder {
         (Kind::Noise { space: false, hard: false }, via)
     }
 
-    fn raws(&self, text: &str) -> Vec<Raw> {
-        let mut raws = Vec::with_capacity(text.len());
-        for (i, c) in text.char_indices() {
-            let (kind, via) = self.classify(c, EvasionSet::EMPTY);
-            raws.push(Raw { kind, start: i as u32, end: (i + c.len_utf8()) as u32, via });
-        }
-        raws
+    fn raw_at(&self, text: &str, i: usize) -> Option<Raw> {
+        let c = text[i..].chars().next()?;
+        let (kind, via) = self.classify(c, EvasionSet::EMPTY);
+        Some(Raw { kind, start: i as u32, end: (i + c.len_utf8()) as u32, via })
     }
 
     /// Folds `text` into a [`View`].
+    ///
+    /// One pass over the chars. Latin tokens are buffered (their leetspeak reading needs the
+    /// whole token); split characters peek at the next char, and Chinese numerals look ahead for
+    /// their run, only when the current char can start one.
     pub fn fold(&self, text: &str) -> View {
-        let raws = self.raws(text);
         let mut out = Builder { view: View::default(), gap: 0, gap_chars: 0 };
         out.view.text.reserve(text.len());
-        out.view.units.reserve(raws.len());
+        out.view.units.reserve(text.len() / 2);
+        let mut token: Vec<Raw> = Vec::new();
+        // End (exclusive, byte offset) of the current run of Chinese numerals read as digits,
+        // and how far ahead runs have been looked for.
+        let mut numeral_run_end = 0usize;
+        let mut numeral_checked_to = 0usize;
+        let mut skip_to = 0usize;
 
-        let mut i = 0;
-        // End (exclusive, raw index) of the current numeral run, if inside one.
-        let mut numeral_run_end = 0;
-        while i < raws.len() {
-            let raw = raws[i];
-            match raw.kind {
+        for (i, c) in text.char_indices() {
+            if i < skip_to {
+                continue;
+            }
+            let (kind, via) = self.classify(c, EvasionSet::EMPTY);
+            let raw = Raw { kind, start: i as u32, end: (i + c.len_utf8()) as u32, via };
+            match kind {
+                Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) => {
+                    token.push(raw);
+                    continue;
+                }
+                Kind::Attach | Kind::Joiner if !token.is_empty() => {
+                    token.push(raw);
+                    continue;
+                }
+                _ => {}
+            }
+            if !token.is_empty() {
+                fold_latin_token(&token, &mut out);
+                token.clear();
+            }
+            match kind {
                 Kind::Noise { space, hard } => out.noise(space, hard),
+                Kind::Joiner => out.noise(false, false),
                 Kind::Attach => out.attach(raw),
-                Kind::Han(c) => {
-                    let next = raws.get(i + 1);
-                    if let Some(next) = next {
-                        if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
-                            if let Some(&whole) = self.tables.split.get(&(c, n)) {
-                                let via = raw.via.union(next.via).with(Evasion::Split);
-                                out.push(whole, raw.start, next.end, via, true);
-                                i += 2;
-                                continue;
+                Kind::Han(h) => {
+                    if self.tables.is_split_first(h) {
+                        if let Some(next) = self.raw_at(text, raw.end as usize) {
+                            if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
+                                if let Some(whole) = self.tables.split(h, n) {
+                                    let via = raw.via.union(next.via).with(Evasion::Split);
+                                    out.push(whole, raw.start, next.end, via, true);
+                                    skip_to = next.end as usize;
+                                    continue;
+                                }
                             }
                         }
                     }
-                    out.push(c, raw.start, raw.end, raw.via, true);
+                    out.push(h, raw.start, raw.end, raw.via, true);
                 }
-                Kind::HanNumeral(c, d) => {
-                    if i >= numeral_run_end {
-                        numeral_run_end = numeral_run(&raws, i);
+                Kind::HanNumeral(h, d) => {
+                    if i >= numeral_checked_to {
+                        let (end, checked) = self.numeral_run(text, i);
+                        numeral_run_end = end;
+                        numeral_checked_to = checked;
                     }
                     if i < numeral_run_end {
                         let digit = (b'0' + d) as char;
                         out.push(digit, raw.start, raw.end, raw.via.with(Evasion::Numerals), false);
                     } else {
-                        out.push(c, raw.start, raw.end, raw.via, true);
+                        out.push(h, raw.start, raw.end, raw.via, true);
                     }
                 }
-                Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) => {
-                    let end = latin_token_end(&raws, i);
-                    fold_latin_token(&raws[i..end], &mut out);
-                    i = end;
-                    continue;
-                }
-                Kind::Other(c) => out.push(c, raw.start, raw.end, raw.via, true),
+                Kind::Other(o) => out.push(o, raw.start, raw.end, raw.via, true),
+                Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) => unreachable!("buffered above"),
             }
-            i += 1;
+        }
+        if !token.is_empty() {
+            fold_latin_token(&token, &mut out);
         }
         out.view
     }
-}
 
-/// End (exclusive) of the run of numeral-like raws starting at `i` when it holds at least
-/// [`NUMERAL_RUN`] numerals (noise may sit between them); `i` otherwise.
-fn numeral_run(raws: &[Raw], i: usize) -> usize {
-    let mut count = 0;
-    let mut end = i;
-    for (j, raw) in raws.iter().enumerate().skip(i) {
-        match raw.kind {
-            Kind::HanNumeral(..) | Kind::Digit(_) => {
-                count += 1;
-                end = j + 1;
+    /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
+    /// Returns the run's end if it holds at least [`NUMERAL_RUN`] numerals (else `i`), and where
+    /// the look stopped, so the same run is not scanned again.
+    fn numeral_run(&self, text: &str, i: usize) -> (usize, usize) {
+        let mut count = 0;
+        let mut end = i;
+        let mut stopped = text.len();
+        for (j, c) in text[i..].char_indices() {
+            let (kind, _) = self.classify(c, EvasionSet::EMPTY);
+            match kind {
+                Kind::HanNumeral(..) | Kind::Digit(_) => {
+                    count += 1;
+                    end = i + j + c.len_utf8();
+                }
+                Kind::Noise { .. } | Kind::Attach => {}
+                _ => {
+                    stopped = i + j;
+                    break;
+                }
             }
-            Kind::Noise { .. } | Kind::Attach => {}
-            _ => break,
+        }
+        if count >= NUMERAL_RUN {
+            (end, stopped)
+        } else {
+            (i, stopped.max(i + 1))
         }
     }
-    if count >= NUMERAL_RUN {
-        end
-    } else {
-        i
-    }
-}
-
-/// End (exclusive) of the Latin token (letters, digits, leet symbols, no noise) starting at `i`.
-fn latin_token_end(raws: &[Raw], i: usize) -> usize {
-    let mut end = i;
-    while end < raws.len()
-        && matches!(raws[end].kind, Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) | Kind::Attach)
-    {
-        end += 1;
-    }
-    end
 }
 
 /// The letter a leetspeak digit stands for.
@@ -312,6 +338,7 @@ fn fold_latin_token(token: &[Raw], out: &mut Builder) {
         match raw.kind {
             Kind::Letter(c) => out.push(c, raw.start, raw.end, raw.via, true),
             Kind::Attach => out.attach(*raw),
+            Kind::Joiner => out.join(*raw),
             Kind::Digit(d) => {
                 let run_start = token[..j].iter().rposition(|r| !matches!(r.kind, Kind::Digit(_))).map_or(0, |p| p + 1);
                 let run_end = token[j..].iter().position(|r| !matches!(r.kind, Kind::Digit(_))).map_or(token.len(), |p| j + p);
@@ -349,7 +376,7 @@ struct Builder {
 
 impl Builder {
     fn noise(&mut self, space: bool, hard: bool) {
-        self.gap |= GAP_NOISE | if space { GAP_SPACE } else { 0 } | if hard { GAP_HARD } else { 0 };
+        self.gap |= GAP_NOISE | if space { GAP_SPACE } else { GAP_PUNCT } | if hard { GAP_HARD } else { 0 };
         self.gap_chars = self.gap_chars.saturating_add(1);
     }
 
@@ -366,6 +393,14 @@ impl Builder {
         }
     }
 
+    /// An apostrophe inside a word: part of the unit before it, not noise and not a disguise.
+    fn join(&mut self, raw: Raw) {
+        match self.view.units.last_mut() {
+            Some(last) if self.gap == 0 && last.end == raw.start => last.end = raw.end,
+            _ => self.noise(false, false),
+        }
+    }
+
     /// Emits a unit, or merges it into the previous one when it repeats it (`mergeable`).
     fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
         if mergeable {
@@ -374,6 +409,7 @@ impl Builder {
                 // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
                 // word with the first of the next (`chong go`).
                 let standalone = last.gap != 0 || last.norm == 0;
+                let standalone = standalone && last.run == 1;
                 let soft_gap = self.gap & GAP_HARD == 0 && self.gap_chars <= MAX_MERGE_GAP;
                 if last.ch == ch && (self.gap == 0 || (standalone && soft_gap)) {
                     last.end = end;
@@ -430,7 +466,7 @@ mod tests {
             ("一三八一二三四五六七八", "13812345678"),
             ("一个人", "一个人"),
             ("①③⑧", "138"),
-            ("qq12345", "qq12345"),
+            ("qq12345", "q12345"), // the repeat is kept as a run of 2 on the unit
             ("2026", "2026"),
         ];
         for (input, want) in cases {
@@ -449,6 +485,6 @@ mod tests {
         assert_eq!(&text[view.units[0].start as usize..view.units[0].end as usize], "a\u{0301}");
         let du = view.units.last().unwrap();
         assert_eq!(&text[du.start as usize..du.end as usize], "毒");
-        assert_eq!(du.gap, GAP_NOISE);
+        assert_eq!(du.gap, GAP_NOISE | GAP_PUNCT);
     }
 }

@@ -24,6 +24,10 @@ const MAX_WORD: usize = 40;
 pub(crate) struct Syllables {
     ids: HashMap<String, u16>,
     names: Vec<String>,
+    /// The syllables as a trie over `a..=z`: `trie[node][letter]` is the next node (0: none),
+    /// `terminal[node]` the syllable ending there. Segmenting walks it without allocating.
+    trie: Vec<[u16; 26]>,
+    terminal: Vec<u16>,
     /// Syllable id of each char in `HAN_BASE..HAN_END` (`NONE` if unknown).
     han: Vec<u16>,
 }
@@ -48,7 +52,22 @@ impl Syllables {
             };
             han.push(id);
         }
-        Syllables { ids, names, han }
+        let mut trie = vec![[0u16; 26]];
+        let mut terminal = vec![NONE];
+        for (id, name) in names.iter().enumerate() {
+            let mut node = 0usize;
+            for b in name.bytes() {
+                let Some(k) = b.checked_sub(b'a').filter(|k| *k < 26) else { break };
+                if trie[node][k as usize] == 0 {
+                    trie.push([0; 26]);
+                    terminal.push(NONE);
+                    trie[node][k as usize] = (trie.len() - 1) as u16;
+                }
+                node = trie[node][k as usize] as usize;
+            }
+            terminal[node] = id as u16;
+        }
+        Syllables { ids, names, han, trie, terminal }
     }
 
     /// Syllable id of a (simplified) Han char.
@@ -77,15 +96,18 @@ impl Syllables {
         // best[i]: fewest syllables covering word[..i], with the last syllable's start and id.
         let mut best: Vec<Option<(usize, usize, u16)>> = vec![None; word.len() + 1];
         best[0] = Some((0, 0, NONE));
-        for end in 1..=word.len() {
-            for len in 1..=MAX_SYLLABLE.min(end) {
-                let start = end - len;
-                let Some((count, _, _)) = best[start] else { continue };
-                let Ok(s) = std::str::from_utf8(&word[start..end]) else { continue };
-                if let Some(&id) = self.ids.get(s) {
-                    if best[end].is_none_or(|(c, _, _)| count + 1 < c) {
-                        best[end] = Some((count + 1, start, id));
-                    }
+        for start in 0..word.len() {
+            let Some((count, _, _)) = best[start] else { continue };
+            let mut node = 0usize;
+            for (end, &b) in word.iter().enumerate().skip(start).take(MAX_SYLLABLE) {
+                let Some(k) = b.checked_sub(b'a').filter(|k| *k < 26) else { break };
+                node = self.trie[node][k as usize] as usize;
+                if node == 0 {
+                    break;
+                }
+                let id = self.terminal[node];
+                if id != NONE && best[end + 1].is_none_or(|(c, _, _)| count + 1 < c) {
+                    best[end + 1] = Some((count + 1, start, id));
                 }
             }
         }

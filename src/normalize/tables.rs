@@ -71,7 +71,10 @@ pub(crate) struct Tables {
     /// Fold of non-ASCII, non-Han letters: look-alikes, styled and accented letters.
     other: HashMap<char, (char, Evasion)>,
     /// `(first, second) -> whole` for split characters.
-    pub split: HashMap<(char, char), char>,
+    split: HashMap<(char, char), char>,
+    /// Bit set over the dense Han range: which chars start a split pair (checked per Han char,
+    /// so the hash map is only consulted for the rare candidates).
+    split_first: Vec<u64>,
 }
 
 impl Tables {
@@ -110,7 +113,15 @@ impl Tables {
             }
         }
 
-        Tables { t2s, t2s_other, other: fold_table(), split }
+        let mut split_first = vec![0u64; ((HAN_END - HAN_BASE) as usize).div_ceil(64)];
+        for &(a, _) in split.keys() {
+            let code = a as u32;
+            if (HAN_BASE..HAN_END).contains(&code) {
+                let k = (code - HAN_BASE) as usize;
+                split_first[k / 64] |= 1 << (k % 64);
+            }
+        }
+        Tables { t2s, t2s_other, other: fold_table(), split, split_first }
     }
 
     /// Simplified form of a Han char.
@@ -122,6 +133,23 @@ impl Tables {
         } else {
             *self.t2s_other.get(&c).unwrap_or(&c)
         }
+    }
+
+    /// Whether `c` is the first component of a split pair.
+    #[inline]
+    pub fn is_split_first(&self, c: char) -> bool {
+        let code = c as u32;
+        if !(HAN_BASE..HAN_END).contains(&code) {
+            return false;
+        }
+        let k = (code - HAN_BASE) as usize;
+        self.split_first[k / 64] & (1 << (k % 64)) != 0
+    }
+
+    /// The whole character written as `first` + `second`.
+    #[inline]
+    pub fn split(&self, first: char, second: char) -> Option<char> {
+        self.split.get(&(first, second)).copied()
     }
 
     /// Fold of a non-ASCII, non-Han letter to an ASCII letter, with the evasion it represents.
