@@ -57,6 +57,9 @@ pub struct TrainArgs {
     /// Without word features (char n-grams and lexicon hits only).
     #[arg(long)]
     no_words: bool,
+    /// Without jieba word features for Chinese (UAX #29 words for other text stay).
+    #[arg(long)]
+    no_han_words: bool,
     /// Lexicon whose hits are features; repeat to layer; `default` names the embedded one.
     #[arg(long = "lexicon", value_name = "FILE")]
     lexicons: Vec<String>,
@@ -101,6 +104,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode, CliError> {
         valid: args.valid,
         bits: args.bits,
         words: !args.no_words,
+        han_words: !args.no_words && !args.no_han_words,
         prune: args.prune,
         block: args.block,
         review: args.review,

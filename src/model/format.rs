@@ -6,7 +6,7 @@
 //! ```text
 //! magic      8 bytes  "PSMODEL\0"
 //! version    u16      1
-//! flags      u16      feature families: 1 char n-grams, 2 words, 4 lexicon hits
+//! flags      u16      feature families: 1 char n-grams, 2 words (non-Han), 4 lexicon hits, 8 jieba words (Han)
 //! bits       u8       hash space is 2^bits buckets (10..=24)
 //! max_ngram  u8       longest character n-gram (1..=5)
 //! heads      u8       number of heads (1..=16), one category each

@@ -51,6 +51,8 @@ pub struct TrainOptions {
     pub max_ngram: u8,
     /// Word features (jieba for Han runs, UAX #29 elsewhere).
     pub words: bool,
+    /// Use jieba word features for Chinese runs.
+    pub han_words: bool,
     /// Lexicon hits (term id and category) as features.
     pub lexicon_hits: bool,
     /// AdaGrad learning rate.
@@ -78,6 +80,7 @@ impl Default for TrainOptions {
             bits: 18,
             max_ngram: 3,
             words: true,
+            han_words: true,
             lexicon_hits: true,
             learning_rate: 0.1,
             l2: 1e-5,
@@ -247,6 +250,9 @@ pub fn train(
     }
     if options.words {
         flags |= features::WORDS;
+    }
+    if options.han_words {
+        flags |= features::HAN_WORDS;
     }
     if options.lexicon_hits {
         flags |= features::HITS;
