@@ -127,7 +127,8 @@ fn round(x: Option<f64>) -> Option<f64> {
 }
 
 /// Reads the label: 1/0, true/false, "1"/"0".
-fn parse_label(v: Option<&Value>, field: &str) -> Result<bool, String> {
+/// Reads a label: 1 / 0 as a number, string or boolean.
+pub fn parse_label(v: Option<&Value>, field: &str) -> Result<bool, String> {
     match v {
         Some(Value::Bool(b)) => Ok(*b),
         Some(Value::Number(n)) if n.as_f64() == Some(1.0) => Ok(true),

@@ -176,14 +176,8 @@ fn scan_doc(
         Err(e) => return Err(format!("line {line}: {e}")),
     };
     let object = record.object.unwrap_or_default();
-    let label = match object.get(label_field) {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) if n.as_f64() == Some(1.0) => true,
-        Some(Value::Number(n)) if n.as_f64() == Some(0.0) => false,
-        Some(Value::String(s)) if s == "1" || s == "0" => s == "1",
-        Some(_) => return Err(format!("line {line}: field {label_field:?} must be 1 or 0")),
-        None => return Err(format!("line {line}: no field {label_field:?}")),
-    };
+    let label = crate::eval::parse_label(object.get(label_field), label_field)
+        .map_err(|e| format!("line {line}: {e}"))?;
     let verdict = screener
         .scan_with_profile(&text, profile)
         .expect("profile checked at start");
