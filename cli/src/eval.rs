@@ -127,6 +127,24 @@ fn round(x: Option<f64>) -> Option<f64> {
 }
 
 /// Reads the label: 1/0, true/false, "1"/"0".
+/// The text, the JSON object and the label of a labelled record; `None` for an empty line
+/// (skipped), an error naming the line for anything else that is missing.
+pub fn labelled(
+    text: Result<String, String>,
+    object: Option<serde_json::Map<String, Value>>,
+    line: u64,
+    label_field: &str,
+) -> Result<Option<(String, serde_json::Map<String, Value>, bool)>, String> {
+    let text = match text {
+        Ok(t) => t,
+        Err(e) if e == "empty line" => return Ok(None),
+        Err(e) => return Err(format!("line {line}: {e}")),
+    };
+    let object = object.unwrap_or_default();
+    let label = parse_label(object.get(label_field), label_field).map_err(|e| format!("line {line}: {e}"))?;
+    Ok(Some((text, object, label)))
+}
+
 /// Reads a label: 1 / 0 as a number, string or boolean.
 pub fn parse_label(v: Option<&Value>, field: &str) -> Result<bool, String> {
     match v {
@@ -263,14 +281,9 @@ fn scan_row(
     record: Record,
 ) -> Result<Option<Row>, String> {
     let line = record.line;
-    let text = match record.text {
-        Ok(t) => t,
-        Err(e) if e == "empty line" => return Ok(None),
-        Err(e) => return Err(format!("line {line}: {e}")),
+    let Some((text, object, label)) = labelled(record.text, record.object, line, label_field)? else {
+        return Ok(None);
     };
-    let object = record.object.unwrap_or_default();
-    let label = parse_label(object.get(label_field), label_field)
-        .map_err(|e| format!("line {line}: {e}"))?;
     let category = match object.get(category_field) {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,

@@ -170,14 +170,9 @@ fn scan_doc(
     record: Record,
 ) -> Result<Option<Doc>, String> {
     let line = record.line;
-    let text = match record.text {
-        Ok(t) => t,
-        Err(e) if e == "empty line" => return Ok(None),
-        Err(e) => return Err(format!("line {line}: {e}")),
+    let Some((text, _, label)) = crate::eval::labelled(record.text, record.object, line, label_field)? else {
+        return Ok(None);
     };
-    let object = record.object.unwrap_or_default();
-    let label = crate::eval::parse_label(object.get(label_field), label_field)
-        .map_err(|e| format!("line {line}: {e}"))?;
     let verdict = screener
         .scan_with_profile(&text, profile)
         .expect("profile checked at start");

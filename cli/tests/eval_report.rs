@@ -1,24 +1,15 @@
 //! `prescreen eval`, `prescreen report` and `prescreen lexicon suggest` end to end, on the small
 //! labelled set `tests/data/labelled.jsonl` and the test lexicon `mini.toml`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Output;
+
+use common::data;
 use serde_json::Value;
 
-fn data(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-        .display()
-        .to_string()
-}
-
 fn prescreen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prescreen"))
-        .args(args)
-        .output()
-        .expect("binary runs")
+    common::prescreen(args, None)
 }
 
 fn json(out: Output) -> Value {
