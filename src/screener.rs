@@ -15,7 +15,7 @@ use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, Lexicon
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
-use crate::normalize::{is_han, Folder, SyllableView, Syllables, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
 use crate::verdict::{Hit, LexiconInfo, SuppressReason, Suppressed, Verdict};
@@ -702,11 +702,4 @@ fn verify_syllables(view: &View, sv: &SyllableView, p: &SyllablePattern, k0: usi
         return None;
     }
     via.is_subset(p.allowed).then_some(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via })
-}
-
-#[allow(dead_code)]
-fn _assert_send_sync() {
-    fn is<T: Send + Sync>() {}
-    is::<Screener>();
-    let _ = Syllables::code;
 }

@@ -502,12 +502,8 @@ impl LexiconBuilder {
     }
 
     /// Adds the embedded default lexicon on top of the layers so far.
-    pub fn add_default(mut self) -> Self {
-        let (map, text) = SourceMap::concatenated(DEFAULT_PARTS);
-        let layer = read::read_layer(&map, &text, Format::Toml)
-            .expect("the embedded default lexicon is valid (checked by the test suite)");
-        self.layers.push(layer);
-        self
+    pub fn add_default(self) -> Self {
+        self.try_add_default().expect("the embedded default lexicon is valid (checked by the test suite)")
     }
 
     /// Adds the embedded default lexicon, returning its error instead of panicking (for checks).
