@@ -71,6 +71,19 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days since 1970-01-01 (the inverse of [`Date::from_unix_days`]); the difference of two
+    /// is the number of days between them.
+    pub fn unix_days(self) -> i64 {
+        // Howard Hinnant's days-from-civil algorithm.
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The year.
     pub fn year(self) -> i32 {
         self.year
@@ -143,6 +156,7 @@ mod tests {
             let day = Date::from_unix_days(d);
             assert!(day > previous, "{day} after {previous}");
             assert!(Date::new(day.year(), day.month(), day.day()).is_some());
+            assert_eq!(day.unix_days(), d);
             previous = day;
         }
     }
