@@ -1,6 +1,7 @@
 //! Hot swap under load: eight threads scan while the lexicon is swapped 1,000 times. Every
 //! verdict must be exactly the verdict of the version it names in `lexicon.version` — never a
 //! mix of two lexicons — and both versions must have been seen.
+#![cfg(not(target_arch = "wasm32"))] // SharedScreener is for native services
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
