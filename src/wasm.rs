@@ -179,16 +179,18 @@ impl Screener {
     /// A screener on layered lexicons, later layers adding terms or overriding them by id:
     /// `Screener.fromLayers(["default", { name: "event.toml", text }])` puts a pack on the
     /// default. `options.today` (`YYYY-MM-DD`) sets the day `expires` dates are judged against
-    /// (default: today, UTC). Throws an `Error` naming the layer, line and column when one is bad.
+    /// (default: today, UTC; see `LayerOptions`). Throws an `Error` naming the layer, line and
+    /// column when one is bad.
     #[wasm_bindgen(js_name = fromLayers)]
     pub fn from_layers(
         #[wasm_bindgen(unchecked_param_type = "LexiconLayer[]")] layers: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LayerOptions | undefined")] options: JsValue,
+        options: Option<js_sys::Object>,
     ) -> Result<Screener, JsError> {
         if !js_sys::Array::is_array(&layers) {
             return Err(js_error("fromLayers takes an array of layers"));
         }
-        let day = match js_sys::Reflect::get(&options, &"today".into()).ok().filter(|v| !v.is_undefined()) {
+        let today_option = options.and_then(|o| js_sys::Reflect::get(&o, &"today".into()).ok());
+        let day = match today_option.filter(|v| !v.is_undefined()) {
             None => today(),
             Some(v) => {
                 let s = v.as_string().ok_or_else(|| js_error("options.today must be a string YYYY-MM-DD"))?;
@@ -365,7 +367,7 @@ mod tests {
         let options = |day: &str| {
             let o = js_sys::Object::new();
             js_sys::Reflect::set(&o, &"today".into(), &day.into()).unwrap();
-            JsValue::from(o)
+            Some(o)
         };
         let s = Screener::from_layers(layers.clone().into(), options("2026-11-30")).map_err(error_message).unwrap();
         assert_eq!(s.lexicon_name(), "default", "a layer without [lexicon] adds no name");
@@ -377,7 +379,7 @@ mod tests {
         let later = Screener::from_layers(layers.into(), options("2026-12-01")).map_err(error_message).unwrap();
         assert_eq!(later.term_count(), s.term_count() - 1);
         let bad = js_sys::Array::of1(&"defaults".into());
-        let message = error_message(Screener::from_layers(bad.into(), JsValue::UNDEFINED).err().unwrap());
+        let message = error_message(Screener::from_layers(bad.into(), None).err().unwrap());
         assert!(message.contains("layer 1"), "{message}");
     }
 
