@@ -1,7 +1,10 @@
 //! Overlay packs on a base lexicon: layering and override by id, `expires` against a fixed day,
 //! and shadow mode (matched and reported, never counted). The base is tests/data/mini.toml.
 
+use std::sync::OnceLock;
+
 use prescreen::{Date, Decision, ExpiredKind, Format, Lexicon, LexiconBuilder, Mode, Screener, Verdict};
+use proptest::prelude::*;
 use serde_json::Value;
 
 const MINI: &str = include_str!("data/mini.toml");
@@ -120,6 +123,29 @@ fn a_shadow_pack_never_changes_what_counts() {
         }
     }
     assert!(with_shadow_hits >= 6, "the texts exercise the shadow pack ({with_shadow_hits} with shadow hits)");
+}
+
+/// The base lexicon and the base with the shadow pack, built once for the property test.
+fn pair() -> &'static (Screener, Screener) {
+    static PAIR: OnceLock<(Screener, Screener)> = OnceLock::new();
+    PAIR.get_or_init(|| (screener(&[("mini.toml", MINI)], None), screener(&[("mini.toml", MINI), ("trial.toml", SHADOW_PACK)], None)))
+}
+
+proptest! {
+    /// Texts made of the pack's and the base's words, their pieces, noise and look-alikes: the
+    /// shadow pack changes nothing but `shadow`, `shadow_outcome` and the lexicon's name.
+    #[test]
+    fn shadow_never_changes_a_verdict(parts in prop::collection::vec(
+        prop::sample::select(vec!["蓝精灵", "蓝", "精灵", "冰毒", "检测", "冰毒检测", "试剂", "大麻", "处女", "座", "加微信",
+            "13812345678", "damn", "shit", " ", "，", "。", "😀", "lan jing ling", "bing du", "d a m n", "的", "到货"]),
+        0..8,
+    )) {
+        let text: String = parts.concat();
+        let (base, with_shadow) = pair();
+        let (a, b) = (base.scan(&text), with_shadow.scan(&text));
+        prop_assert_eq!(counted_part(&a), counted_part(&b), "{:?}", text);
+        prop_assert_eq!(b.shadow.is_empty(), b.shadow_outcome.is_none());
+    }
 }
 
 #[test]
@@ -393,7 +419,7 @@ thresholds = { contact = { review = 0.1 } }
     assert_eq!(two.rule("contact-drugs").unwrap().within, Some(5));
     assert_eq!(two.category("contact").unwrap().review, 0.3);
     assert_eq!(two.profile("minors").unwrap().thresholds["contact"].review, Some(0.1));
-    assert!(two.profile("minors").unwrap().thresholds.get("sexual").is_none(), "a profile is replaced whole");
+    assert!(!two.profile("minors").unwrap().thresholds.contains_key("sexual"), "a profile is replaced whole");
 
     let s = Screener::new(two).unwrap();
     let v = s.scan("白面儿");

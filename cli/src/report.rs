@@ -474,7 +474,7 @@ impl Aggregate {
             };
             s.examples.push((live, example));
             // Stable: among equal new decisions, the earliest texts stay.
-            s.examples.sort_by(|a, b| b.0.cmp(&a.0));
+            s.examples.sort_by_key(|e| std::cmp::Reverse(e.0));
             s.examples.truncate(self.per_category * 2);
         }
     }
