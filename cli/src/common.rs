@@ -1,19 +1,34 @@
-//! What several commands share: loading the (layered) lexicon named by `--lexicon` options.
+//! What several commands share: loading the (layered) lexicon named by `--lexicon` options, for
+//! the day given by `--today` (else the system clock's UTC date).
 
 use std::fs;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use prescreen::{Format, Lexicon, LexiconBuilder, Screener};
+use prescreen::{Date, Format, Lexicon, LexiconBuilder, Screener};
 
 /// An error that ends the command with exit code 2 (usage or input problems).
 pub type CliError = Box<dyn std::error::Error>;
 
-/// `--lexicon` options: none means the embedded default; `default` names it; files are layered in
-/// order, later ones adding to or overriding earlier ones by id.
-pub fn load_lexicon(paths: &[String]) -> Result<Lexicon, CliError> {
-    if paths.is_empty() {
-        return Ok(LexiconBuilder::new().try_add_default()?.build()?);
+/// The day lexicon `expires` dates are judged against: `--today YYYY-MM-DD`, else today's UTC
+/// date from the system clock (the core has no clock of its own).
+pub fn today(arg: Option<&str>) -> Result<Date, CliError> {
+    match arg {
+        Some(s) => Ok(s.parse().map_err(|e| format!("--today: {e}"))?),
+        None => {
+            let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| "the system clock is before 1970")?.as_secs();
+            Ok(Date::from_unix_days((secs / 86_400) as i64))
+        }
     }
-    let mut builder = LexiconBuilder::new();
+}
+
+/// `--lexicon` options: none means the embedded default; `default` names it; files are layered in
+/// order, later ones adding to or overriding earlier ones by id. Items whose `expires` day is
+/// before `today` are left out.
+pub fn load_lexicon(paths: &[String], today: Date) -> Result<Lexicon, CliError> {
+    if paths.is_empty() {
+        return Ok(LexiconBuilder::new().try_add_default()?.today(today).build()?);
+    }
+    let mut builder = LexiconBuilder::new().today(today);
     for path in paths {
         if path == "default" {
             builder = builder.try_add_default()?;
@@ -25,10 +40,6 @@ pub fn load_lexicon(paths: &[String]) -> Result<Lexicon, CliError> {
     Ok(builder.build()?)
 }
 
-/// Loads the lexicon and compiles it.
-pub fn load_screener(paths: &[String]) -> Result<Screener, CliError> {
-    Ok(Screener::new(load_lexicon(paths)?)?)
-}
 
 /// The lexicon and profile options every screening command takes.
 #[derive(clap::Args, Debug, Clone)]
@@ -42,13 +53,16 @@ pub struct ScreenArgs {
     /// Lexicon only: leave the learned scorer out (as `[lexicon] model = false` does).
     #[arg(long)]
     pub no_model: bool,
+    /// The day `expires` dates are judged against [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 impl ScreenArgs {
     /// Loads the screener and checks that the profile exists (an unknown profile is a usage
     /// error, reported before any input is read).
     pub fn load(&self) -> Result<Screener, CliError> {
-        let lexicon = load_lexicon(&self.lexicons)?;
+        let lexicon = load_lexicon(&self.lexicons, today(self.today.as_deref())?)?;
         let screener = if self.no_model { Screener::with_model(lexicon, None)? } else { Screener::new(lexicon)? };
         screener.scan_with_profile("", &self.profile)?;
         Ok(screener)

@@ -5,27 +5,23 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::common::{load_screener, CliError};
+use crate::common::{CliError, ScreenArgs};
 
 /// Screen one text (the argument, or stdin) and print the verdict.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"")]
+#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"\n  prescreen scan --lexicon default --lexicon event.toml --today 2026-12-20 \"…\"   # as on that day")]
 pub struct ScanArgs {
     /// The text (read from stdin when absent).
     text: Option<String>,
-    /// Lexicon file (TOML or JSON); repeat to layer; `default` names the embedded one.
-    #[arg(long = "lexicon", value_name = "FILE")]
-    lexicons: Vec<String>,
-    /// Profile whose thresholds apply.
-    #[arg(long, default_value = "default")]
-    profile: String,
+    #[command(flatten)]
+    screen: ScreenArgs,
     /// Print the JSON result instead of a summary.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
-    let screener = load_screener(&args.lexicons)?;
+    let screener = args.screen.load()?;
     let text = match args.text {
         Some(t) => t,
         None => {
@@ -34,7 +30,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
             s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
         }
     };
-    let verdict = screener.scan_with_profile(&text, &args.profile)?;
+    let verdict = screener.scan_with_profile(&text, &args.screen.profile)?;
     if args.json {
         println!("{}", serde_json::to_string(&verdict)?);
         return Ok(ExitCode::SUCCESS);
@@ -57,6 +53,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
             if via.is_empty() { String::new() } else { format!(" via {}", via.join("+")) },
             hit.policy.as_deref().map(|p| format!(" policy {p}")).unwrap_or_default(),
         );
+    }
+    for hit in &verdict.shadow {
+        println!("  shadow (not counted) {:?} [{}..{}] {} {} {} w={:.2}", hit.matched, hit.span.char[0], hit.span.char[1], hit.term, hit.category, hit.signal, hit.weight);
+    }
+    if let Some(o) = &verdict.shadow_outcome {
+        println!("  with the shadow terms live: {} {:.2}", o.decision, o.score);
     }
     for s in &verdict.suppressed {
         println!("  not counted {:?} [{}..{}] {}: {:?} {}", s.matched, s.span.char[0], s.span.char[1], s.term, s.reason, s.detail);
