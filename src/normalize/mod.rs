@@ -261,6 +261,21 @@ impl Folder {
                     }
                 }
             }
+            // A plain ASCII word (letters only, ending in something that cannot continue a
+            // Latin token): its letters are units as they are, no leetspeak to read.
+            if lead.is_ascii_alphabetic() && token.is_empty() {
+                let end = bytes[i..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
+                let continues = bytes.get(end).is_some_and(|&b| !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'\''));
+                if !continues {
+                    for (k, &b) in bytes[i..end].iter().enumerate() {
+                        let via = if b.is_ascii_uppercase() { EvasionSet::EMPTY.with(Evasion::Case) } else { EvasionSet::EMPTY };
+                        let at = (i + k) as u32;
+                        out.push(b.to_ascii_lowercase() as char, at, at + 1, via, true);
+                    }
+                    next = end;
+                    continue;
+                }
+            }
             let c = text[i..].chars().next().expect("i is a char boundary below the end");
             next = i + c.len_utf8();
             let (kind, via) = self.classify(c, EvasionSet::EMPTY);
