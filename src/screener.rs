@@ -585,7 +585,14 @@ impl Screener {
     /// earliest hit of the first entry.
     fn apply_rules(&self, text: &str, hits: &[Hit], with_shadow: bool) -> Vec<Hit> {
         let mut out = Vec::new();
+        if hits.len() < 2 {
+            return out; // every rule needs two parts or more
+        }
         for rule in self.lexicon.rules.iter().filter(|r| with_shadow || r.mode == Mode::Live) {
+            let part_hit = |part: &String| hits.iter().any(|h| h.term == *part || h.category == *part);
+            if !rule.all_of.iter().all(part_hit) {
+                continue; // checked before collecting anything: most texts fire no rule
+            }
             let candidates: Vec<Vec<&Hit>> = rule
                 .all_of
                 .iter()
