@@ -689,7 +689,7 @@ fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: us
         }
         let mut unit_via = unit.via;
         if let Some(digit) = *literal {
-            if text[unit.start as usize..].chars().next() != Some(digit) {
+            if !text[unit.start as usize..].starts_with(digit) {
                 return None;
             }
             unit_via = unit_via.without(Evasion::Leet);
