@@ -66,6 +66,7 @@ pub mod lexicon;
 mod matcher;
 pub mod model;
 mod normalize;
+mod overlap;
 mod score;
 mod screener;
 mod span;

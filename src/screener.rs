@@ -16,6 +16,7 @@ use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
 use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
 use crate::verdict::{Hit, LexiconInfo, SuppressReason, Suppressed, Verdict};
@@ -394,14 +395,13 @@ impl Screener {
         let mut seen: HashSet<(u32, u32, u32)> = HashSet::new();
         let mut counted: Vec<Found> = Vec::new();
         let mut suppressed: Vec<(Found, SuppressReason, String)> = Vec::new();
+        let allows = AllowIndex::new(&allows);
         for f in found {
             if !seen.insert((f.term, f.first, f.last)) {
                 continue;
             }
             let term = &self.lexicon.terms[f.term as usize];
-            if let Some(&(_, k, _, _)) =
-                allows.iter().find(|&&(t, _, a0, a1)| t == f.term && a0 <= f.first && f.last <= a1)
-            {
+            if let Some(k) = allows.containing(f.term, f.first, f.last) {
                 suppressed.push((f, SuppressReason::Allow, term.allow[k as usize].clone()));
                 continue;
             }
@@ -417,7 +417,8 @@ impl Screener {
 
         // A match that another surface of the same term counts over (a variant inside the
         // term's own text) is not news to a reviewer: drop it from the suppressed list.
-        suppressed.retain(|(s, _, _)| !counted.iter().any(|c| c.term == s.term && c.first <= s.last && s.first <= c.last));
+        let counted_ranges = RangeIndex::new(counted.iter().map(|c| (c.term, c.first, c.last)));
+        suppressed.retain(|(s, _, _)| !counted_ranges.overlaps(s.term, s.first, s.last));
 
         let range = |f: &Found| (view.units[f.first as usize].start as usize, view.units[f.last as usize].end as usize);
         let mut ranges: Vec<(usize, usize)> = counted.iter().map(range).collect();
@@ -526,7 +527,11 @@ impl Screener {
     }
 
     /// Combination rules: each fires once, on the first set of hits (one per `all_of` entry) that
-    /// lies within `within` characters, anchored on the earliest hit of the first entry.
+    /// lies within `within` characters: anchored on the earliest hit (in text order) of the first
+    /// entry that has partners, each partner the earliest hit of its entry within reach.
+    ///
+    /// Partners are looked up in an index sorted by position ([`ByStart`]), not by trying every
+    /// hit against every other: a text with thousands of far-apart hits stays linear.
     fn apply_rules(&self, text: &str, hits: &[Hit]) -> Vec<Hit> {
         let mut out = Vec::new();
         for rule in &self.lexicon.rules {
@@ -538,19 +543,28 @@ impl Screener {
             if candidates.iter().any(Vec::is_empty) {
                 continue;
             }
-            let distance = |a: &Hit, b: &Hit| {
-                let gap_after = b.span.char[0].saturating_sub(a.span.char[1]);
-                let gap_before = a.span.char[0].saturating_sub(b.span.char[1]);
-                gap_after.max(gap_before)
+            let indexes: Vec<ByStart> = candidates.iter().map(|c| ByStart::new(c.iter().map(|h| (h.span.char[0], h.span.char[1])))).collect();
+            // Within `n` chars: the partner starts at most `n` after the anchor ends and ends at
+            // most `n` before it starts.
+            let partner = |anchor: &Hit, part: usize| -> Option<&Hit> {
+                let (reach_start, reach_end) = match rule.within {
+                    Some(n) => (anchor.span.char[0].saturating_sub(n), anchor.span.char[1].saturating_add(n)),
+                    None => (0, usize::MAX),
+                };
+                let index = &indexes[part];
+                let mut at = index.first_reaching(0, reach_start)?;
+                let mut hit = candidates[part][index.spans[at].2];
+                if std::ptr::eq(hit, anchor) {
+                    at = index.first_reaching(at + 1, reach_start)?;
+                    hit = candidates[part][index.spans[at].2];
+                }
+                (index.spans[at].0 <= reach_end).then_some(hit)
             };
-            let chosen = candidates[0].iter().find_map(|anchor| {
-                let mut parts = vec![*anchor];
-                for others in &candidates[1..] {
-                    let pick = others.iter().copied().filter(|h| !std::ptr::eq(*h, *anchor)).find(|h| match rule.within {
-                        Some(n) => distance(anchor, h) <= n,
-                        None => true,
-                    })?;
-                    parts.push(pick);
+            let chosen = indexes[0].spans.iter().find_map(|&(_, _, i)| {
+                let anchor = candidates[0][i];
+                let mut parts = vec![anchor];
+                for part in 1..candidates.len() {
+                    parts.push(partner(anchor, part)?);
                 }
                 Some(parts)
             });
