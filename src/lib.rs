@@ -63,6 +63,7 @@
 mod boundary;
 pub mod check;
 pub mod lexicon;
+mod limit;
 mod matcher;
 pub mod model;
 mod normalize;
@@ -78,8 +79,10 @@ pub use lexicon::{
     Boundary, Category, Diagnostic, Evasion, EvasionSet, Format, Lexicon, LexiconBuilder, LexiconError, Profile,
     Rule, Signal, Term, Thresholds,
 };
+pub use limit::{ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 pub use model::{Model, ModelError};
 pub use screener::{Screener, UnknownProfile};
 pub use verdict::{
-    CategoryScore, Decision, Hit, LexiconInfo, ModelFeature, ModelVerdict, Span, SuppressReason, Suppressed, Verdict,
+    CategoryScore, Decision, Hit, LexiconInfo, ModelFeature, ModelVerdict, Span, SuppressReason, Suppressed, Truncated,
+    Verdict,
 };

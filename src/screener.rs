@@ -12,6 +12,7 @@ use std::fmt;
 
 use crate::boundary::Segmenter;
 use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, LexiconError, Profile, Signal};
+use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
@@ -19,7 +20,7 @@ use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, 
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
-use crate::verdict::{Hit, LexiconInfo, SuppressReason, Suppressed, Verdict};
+use crate::verdict::{Decision, Hit, LexiconInfo, SuppressReason, Suppressed, Truncated, Verdict};
 
 /// Most noise characters allowed between two characters of one match (`冰 😀 毒`).
 const MAX_GAP: u16 = 6;
@@ -110,6 +111,8 @@ pub struct Screener {
     syllable_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
     model: Option<Model>,
+    /// The input cap (see [`Screener::with_max_input_bytes`]).
+    max_input_bytes: usize,
 }
 
 impl fmt::Debug for Screener {
@@ -305,6 +308,7 @@ impl Screener {
             model,
             folder,
             lexicon,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         })
     }
 
@@ -313,17 +317,78 @@ impl Screener {
         &self.lexicon
     }
 
+    /// Sets the input cap: the longest text, in UTF-8 bytes, that [`Screener::try_scan`] accepts
+    /// and [`Screener::scan`] reads to the end. The default is [`DEFAULT_MAX_INPUT_BYTES`]
+    /// (16 MiB); values above [`MAX_INPUT_BYTES_LIMIT`] (2 GiB) are clamped to it.
+    ///
+    /// ```
+    /// let screener = prescreen::Screener::default().with_max_input_bytes(10);
+    /// let err = screener.try_scan("a text longer than ten bytes").unwrap_err();
+    /// assert_eq!(err, prescreen::ScanError::InputTooLong { len: 28, max: 10 });
+    /// ```
+    pub fn with_max_input_bytes(mut self, max: usize) -> Screener {
+        self.set_max_input_bytes(max);
+        self
+    }
+
+    /// Sets the input cap in place (see [`Screener::with_max_input_bytes`]).
+    pub fn set_max_input_bytes(&mut self, max: usize) {
+        self.max_input_bytes = max.min(MAX_INPUT_BYTES_LIMIT);
+    }
+
+    /// The input cap in UTF-8 bytes.
+    pub fn max_input_bytes(&self) -> usize {
+        self.max_input_bytes
+    }
+
     /// Scans a text under the `default` profile.
+    ///
+    /// A text longer than the input cap ([`Screener::max_input_bytes`]) is scanned up to the cap
+    /// (cut back to a char boundary); the verdict then says so in [`Verdict::truncated`] and is at
+    /// least `review`, never `pass`. Use [`Screener::try_scan`] to refuse such texts instead.
     pub fn scan(&self, text: &str) -> Verdict {
         let profile = self.lexicon.profile("default");
-        self.scan_inner(text, profile, "default", true)
+        self.scan_capped(text, |t| self.scan_inner(t, profile, "default", true))
+    }
+
+    /// Scans a text under the `default` profile, or refuses it when it is longer than the input
+    /// cap: [`ScanError::InputTooLong`], before any work is done.
+    pub fn try_scan(&self, text: &str) -> Result<Verdict, ScanError> {
+        self.check_len(text)?;
+        Ok(self.scan(text))
+    }
+
+    /// Scans a text under a named profile, or refuses it: the text is longer than the input cap,
+    /// or the profile does not exist.
+    pub fn try_scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, ScanError> {
+        self.check_len(text)?;
+        Ok(self.scan_with_profile(text, profile)?)
+    }
+
+    fn check_len(&self, text: &str) -> Result<(), ScanError> {
+        if text.len() > self.max_input_bytes {
+            return Err(ScanError::InputTooLong { len: text.len(), max: self.max_input_bytes });
+        }
+        Ok(())
+    }
+
+    /// Runs `scan` on the text, or on its prefix within the input cap, marking the verdict.
+    fn scan_capped(&self, text: &str, scan: impl FnOnce(&str) -> Verdict) -> Verdict {
+        let scanned = limit::prefix(text, self.max_input_bytes);
+        let mut verdict = scan(scanned);
+        if scanned.len() < text.len() {
+            verdict.truncated = Some(Truncated { len: text.len(), scanned: scanned.len() });
+            verdict.decision = verdict.decision.max(Decision::Review);
+        }
+        verdict
     }
 
     /// Scans a text under the `default` profile with the learned scorer off: the lexicon's
-    /// verdict alone (for evaluation: lexicon-only against combined figures).
+    /// verdict alone (for evaluation: lexicon-only against combined figures). Over-long texts are
+    /// handled as by [`Screener::scan`].
     pub fn scan_without_model(&self, text: &str) -> Verdict {
         let profile = self.lexicon.profile("default");
-        self.scan_inner(text, profile, "default", false)
+        self.scan_capped(text, |t| self.scan_inner(t, profile, "default", false))
     }
 
     /// The learned scorer, if this screener has one.
@@ -347,11 +412,12 @@ impl Screener {
     }
 
     /// Scans a text under a named profile (`default` always exists, with the categories' own
-    /// thresholds unless the lexicon overrides it).
+    /// thresholds unless the lexicon overrides it). Over-long texts are handled as by
+    /// [`Screener::scan`].
     pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, UnknownProfile> {
         match self.lexicon.profile(profile) {
-            Some(p) => Ok(self.scan_inner(text, Some(p), profile, true)),
-            None if profile == "default" => Ok(self.scan_inner(text, None, profile, true)),
+            Some(p) => Ok(self.scan_capped(text, |t| self.scan_inner(t, Some(p), profile, true))),
+            None if profile == "default" => Ok(self.scan_capped(text, |t| self.scan_inner(t, None, profile, true))),
             None => {
                 let mut known: Vec<String> = self.lexicon.profiles.iter().map(|p| p.name.clone()).collect();
                 if !known.iter().any(|k| k == "default") {
@@ -523,6 +589,7 @@ impl Screener {
             hits,
             suppressed,
             model: judgement.map(|(_, j)| j.verdict),
+            truncated: None,
         }
     }
 

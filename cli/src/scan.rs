@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::common::{load_screener, CliError};
+use crate::common::{load_screener, scan_error, CliError};
 
 /// Screen one text (the argument, or stdin) and print the verdict.
 #[derive(Args)]
@@ -22,19 +22,34 @@ pub struct ScanArgs {
     /// Print the JSON result instead of a summary.
     #[arg(long)]
     json: bool,
+    /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer one
+    /// is an error (exit code 2).
+    #[arg(long, value_name = "N", default_value = "16M", value_parser = crate::common::parse_bytes)]
+    max_input_bytes: usize,
 }
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
-    let screener = load_screener(&args.lexicons)?;
+    let screener = load_screener(&args.lexicons)?.with_max_input_bytes(args.max_input_bytes);
+    let max = args.max_input_bytes;
     let text = match args.text {
         Some(t) => t,
         None => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read stdin: {e}"))?;
-            s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
+            // Read at most one byte past the cap: a huge stdin is refused, not buffered.
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(max as u64 + 2) // the cap, a final newline, and one byte to tell "over"
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            if bytes.last() == Some(&b'\n') {
+                bytes.pop();
+            }
+            if bytes.len() > max {
+                return Err(format!("input too long: stdin has more than {max} bytes, the limit; raise it with --max-input-bytes").into());
+            }
+            String::from_utf8(bytes).map_err(|e| format!("stdin is not UTF-8: {}", e.utf8_error()))?
         }
     };
-    let verdict = screener.scan_with_profile(&text, &args.profile)?;
+    let verdict = screener.try_scan_with_profile(&text, &args.profile).map_err(scan_error)?;
     if args.json {
         println!("{}", serde_json::to_string(&verdict)?);
         return Ok(ExitCode::SUCCESS);
