@@ -22,7 +22,7 @@ fn toml_errors_name_file_line_and_column() {
         ("[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 1.5\n", "bad.toml:10:10: `weight` of term `冰毒` must be in (0, 1], found 1.5"),
         ("[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0\n", "bad.toml:10:10: `weight` of term `冰毒` must be in (0, 1], found 0"),
         ("[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = \"high\"\n", "bad.toml:10:10: `weight` of term `冰毒` must be a number, found a string"),
-        ("[[term]]\ntext = \"\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.5\n", "bad.toml:7:8: `text` of term `` is empty"),
+        ("[[term]]\ntext = \"\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.5\n", "bad.toml:7:8: `text` of a [[term]] is empty"),
         ("[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"loud\"\nweight = 0.5\n", "bad.toml:9:10: unknown signal `loud` in term `冰毒`"),
         ("[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.5\nevasions = [\"pinyin\", \"morse\"]\n", "bad.toml:11:23: unknown evasion kind `morse` in term `冰毒`"),
         ("[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.5\n[[term]]\ntext = \"冰毒\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.5\n", "bad.toml:11:1: duplicate term id `冰毒`"),

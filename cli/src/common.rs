@@ -19,8 +19,8 @@ pub fn load_lexicon(paths: &[String]) -> Result<Lexicon, CliError> {
             builder = builder.try_add_default()?;
             continue;
         }
-        let text = fs::read_to_string(path).map_err(|e| format!("cannot read lexicon {path}: {e}"))?;
-        builder = builder.add(path, &text, Format::from_path(path))?;
+        let bytes = fs::read(path).map_err(|e| format!("cannot read lexicon {path}: {e}"))?;
+        builder = builder.add_bytes(path, &bytes, Format::from_path(path))?;
     }
     Ok(builder.build()?)
 }
