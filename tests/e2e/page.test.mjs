@@ -211,14 +211,14 @@ name = "<img src=x onerror=\"window.__pwned='profile'\">"
 thresholds = { drugs = { review = 0.1 } }
 `;
 
-const PAYLOAD_TEXT = "</textarea><script>window.__pwned='text'</script> 出冰毒 <img src=y onerror=window.__pwned='term-text'> <b>溜冰</b> 冰毒检测 <svg onload=window.__pwned='svg'>";
+const PAYLOAD_TEXT = "</textarea><script>window.__pwned='text'</script> 出冰毒 <img src=y onerror=window.__pwned='term-text'> <b>溜冰</b> <svg onload=\"window.__pwned='allow'\">冰毒检测";
 
 /** Elements that could only have come from markup in data, and every on* attribute. */
 const injected = () => page.evaluate(() => ({
   pwned: window.__pwned,
   csp: window.__csp ?? [],
   scripts: document.querySelectorAll("script").length,
-  elements: [...document.querySelectorAll("img, iframe, svg, object, embed, a, b[id], textarea:not(#text):not(#lexicon)")].map((e) => e.outerHTML),
+  elements: [...document.querySelectorAll("img, iframe, svg, object, embed, a, b[id]:not(#score), textarea:not(#text):not(#lexicon)")].map((e) => e.outerHTML),
   handlers: [...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith("on")).map((a) => `${e.tagName} ${a.name}`)),
 }));
 

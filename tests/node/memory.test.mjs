@@ -17,5 +17,5 @@ test("50,000 scans keep WASM memory and RSS flat", () => {
   // RSS moves with V8's heap even after gc(); a leak of one verdict object per scan would
   // be hundreds of MB here.
   assert.ok(s.rssGrowth <= 24 * MiB, `RSS grew by ${(s.rssGrowth / MiB).toFixed(1)} MiB: ${detail}`);
-  assert.ok(result.hits > 50_000 && result.errors > 1000);
+  assert.ok(result.hits > 50_000 && result.errors > 500, `${result.hits} hits, ${result.errors} cap errors`);
 });
