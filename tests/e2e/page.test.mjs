@@ -279,3 +279,16 @@ test("payloads in the text and in every lexicon field show as text and run nothi
   await page.click("#reset");
   await page.waitForFunction(() => document.querySelector("#lex-status").textContent.startsWith("default"), null, { timeout: 60_000 });
 });
+
+test("a text over the input cap shows the error instead of a verdict", async () => {
+  await page.evaluate(() => { window.__prescreen.screener.maxInputBytes = 20; });
+  await page.fill("#text", "出售冰毒，出售冰毒，出售冰毒"); // 14 chars, 42 bytes of UTF-8
+  await page.dispatchEvent("#text", "input");
+  assert.equal(await page.textContent("#status"), "input too long: the text is 42 bytes (UTF-8), the limit is 20 bytes (maxInputBytes)");
+  assert.equal(await page.evaluate(() => window.__prescreen.verdict), null);
+  assert.equal(await page.textContent("#highlights"), "not scanned");
+  await page.evaluate(() => { window.__prescreen.screener.maxInputBytes = 16 * 1024 * 1024; });
+  await page.dispatchEvent("#text", "input");
+  assert.equal(await page.textContent("#status"), "Ready.");
+  assert.notEqual(await page.evaluate(() => window.__prescreen.verdict), null);
+});
