@@ -8,18 +8,21 @@
 
 use std::collections::HashMap;
 
+/// One term's allow-phrase matches: `(first, last, order found, phrase)` sorted by `first`, and
+/// the longest match in units minus one (a phrase containing a match starts at most that far
+/// before the match's end).
+type TermAllows = (Vec<(u32, u32, usize, u16)>, u32);
+
 /// Allow-phrase matches by term, sorted by first unit, for "which phrase contains this match".
 pub(crate) struct AllowIndex {
-    /// Per term: `(first, last, order, phrase)` sorted by `first`, and the longest phrase match
-    /// in units minus one (a phrase containing a match starts at most that far before its end).
-    by_term: HashMap<u32, (Vec<(u32, u32, usize, u16)>, u32)>,
+    by_term: HashMap<u32, TermAllows>,
 }
 
 impl AllowIndex {
     /// Indexes `(term, phrase, first unit, last unit)` matches, given in the order the matcher
     /// found them.
     pub fn new(allows: &[(u32, u16, u32, u32)]) -> AllowIndex {
-        let mut by_term: HashMap<u32, (Vec<(u32, u32, usize, u16)>, u32)> = HashMap::new();
+        let mut by_term: HashMap<u32, TermAllows> = HashMap::new();
         for (order, &(term, phrase, first, last)) in allows.iter().enumerate() {
             let entry = by_term.entry(term).or_default();
             entry.0.push((first, last, order, phrase));
@@ -43,16 +46,18 @@ impl AllowIndex {
     }
 }
 
+/// One term's ranges sorted by start, and the running maximum of their ends.
+type TermRanges = (Vec<(u32, u32)>, Vec<u32>);
+
 /// Unit ranges by term, for "does any range of this term overlap this one".
 pub(crate) struct RangeIndex {
-    /// Per term: ranges sorted by start, and the running maximum of their ends.
-    by_term: HashMap<u32, (Vec<(u32, u32)>, Vec<u32>)>,
+    by_term: HashMap<u32, TermRanges>,
 }
 
 impl RangeIndex {
     /// Indexes `(term, first, last)` ranges.
     pub fn new(ranges: impl IntoIterator<Item = (u32, u32, u32)>) -> RangeIndex {
-        let mut by_term: HashMap<u32, (Vec<(u32, u32)>, Vec<u32>)> = HashMap::new();
+        let mut by_term: HashMap<u32, TermRanges> = HashMap::new();
         for (term, first, last) in ranges {
             by_term.entry(term).or_default().0.push((first, last));
         }

@@ -182,12 +182,12 @@ fn every_malformed_lexicon_is_refused_with_its_position_and_message() {
 
 #[test]
 fn a_ten_megabyte_term_is_refused_quickly_with_a_short_message() {
-    let huge = "冰".repeat(10 << 20 / 3); // 10 MB of UTF-8
+    let huge = "冰".repeat((10 << 20) / 3); // 10 MB of UTF-8
     let toml = format!("[[category]]\nid = \"drugs\"\nreview = 0.4\nblock = 0.85\n\n[[term]]\ntext = \"{huge}\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.9\n");
     let error = expect_error("huge.toml", toml.as_bytes());
     let message = error.to_string();
     assert!(message.starts_with("huge.toml:7:8: `text` of term `冰冰"), "{message}");
-    assert!(message.ends_with(&format!("is too long: {} chars (at most 256)", 10 << 20 / 3)), "{message}");
+    assert!(message.ends_with(&format!("is too long: {} chars (at most 256)", (10 << 20) / 3)), "{message}");
     assert!(message.len() < 400);
 
     let json = format!("{{\"category\": [{{\"id\": \"drugs\", \"review\": 0.4, \"block\": 0.85}}],\n\"term\": [{{\"text\": \"x\", \"variants\": [\"{huge}\"], \"category\": \"drugs\", \"signal\": \"explicit\", \"weight\": 0.9}}]}}");
