@@ -62,6 +62,9 @@ export interface Verdict {
   suppressed: Suppressed[];
   /** The learned scorer's judgement, when a model is on. */
   model?: ModelVerdict;
+  /** Only from the native `scan`: the text was over the input cap and only `scanned` of its `len`
+   *  UTF-8 bytes were read (the JS `scan` throws instead). */
+  truncated?: { len: number; scanned: number };
   [extra: string]: unknown;
 }
 /** A feature of the learned scorer and what it contributed. */
