@@ -66,9 +66,11 @@
 mod boundary;
 pub mod check;
 pub mod lexicon;
+mod limit;
 mod matcher;
 pub mod model;
 mod normalize;
+mod overlap;
 mod score;
 mod screener;
 #[cfg(not(target_arch = "wasm32"))]
@@ -82,11 +84,12 @@ pub use lexicon::{
     Boundary, Category, Date, DateError, Diagnostic, Evasion, EvasionSet, Expired, ExpiredKind, Format, Lexicon,
     LexiconBuilder, LexiconError, Mode, Profile, Rule, Signal, Term, Thresholds,
 };
+pub use limit::{ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 pub use model::{Model, ModelError};
 pub use screener::{Screener, UnknownProfile};
 #[cfg(not(target_arch = "wasm32"))]
 pub use shared::SharedScreener;
 pub use verdict::{
     CategoryScore, Decision, Hit, LexiconInfo, ModelFeature, ModelVerdict, ShadowOutcome, Span, SuppressReason,
-    Suppressed, Verdict,
+    Suppressed, Truncated, Verdict,
 };

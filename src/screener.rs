@@ -12,13 +12,15 @@ use std::fmt;
 
 use crate::boundary::Segmenter;
 use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, LexiconError, Mode, Profile, Signal};
+use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
 use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
-use crate::verdict::{Hit, LexiconInfo, ShadowOutcome, SuppressReason, Suppressed, Verdict};
+use crate::verdict::{Decision, Hit, LexiconInfo, ShadowOutcome, SuppressReason, Suppressed, Truncated, Verdict};
 
 /// Most noise characters allowed between two characters of one match (`冰 😀 毒`).
 const MAX_GAP: u16 = 6;
@@ -112,6 +114,8 @@ pub struct Screener {
     /// jieba knowing the shadow terms' words too, for scans that count shadow terms as live;
     /// `None` when no shadow term adds a Chinese word (see [`Screener::scan_inner`]).
     shadow_segmenter: Option<Segmenter>,
+    /// The input cap (see [`Screener::with_max_input_bytes`]).
+    max_input_bytes: usize,
 }
 
 impl fmt::Debug for Screener {
@@ -318,6 +322,7 @@ impl Screener {
             model,
             folder,
             lexicon,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         })
     }
 
@@ -326,17 +331,78 @@ impl Screener {
         &self.lexicon
     }
 
+    /// Sets the input cap: the longest text, in UTF-8 bytes, that [`Screener::try_scan`] accepts
+    /// and [`Screener::scan`] reads to the end. The default is [`DEFAULT_MAX_INPUT_BYTES`]
+    /// (16 MiB); values above [`MAX_INPUT_BYTES_LIMIT`] (2 GiB) are clamped to it.
+    ///
+    /// ```
+    /// let screener = prescreen::Screener::default().with_max_input_bytes(10);
+    /// let err = screener.try_scan("a text longer than ten bytes").unwrap_err();
+    /// assert_eq!(err, prescreen::ScanError::InputTooLong { len: 28, max: 10 });
+    /// ```
+    pub fn with_max_input_bytes(mut self, max: usize) -> Screener {
+        self.set_max_input_bytes(max);
+        self
+    }
+
+    /// Sets the input cap in place (see [`Screener::with_max_input_bytes`]).
+    pub fn set_max_input_bytes(&mut self, max: usize) {
+        self.max_input_bytes = max.min(MAX_INPUT_BYTES_LIMIT);
+    }
+
+    /// The input cap in UTF-8 bytes.
+    pub fn max_input_bytes(&self) -> usize {
+        self.max_input_bytes
+    }
+
     /// Scans a text under the `default` profile.
+    ///
+    /// A text longer than the input cap ([`Screener::max_input_bytes`]) is scanned up to the cap
+    /// (cut back to a char boundary); the verdict then says so in [`Verdict::truncated`] and is at
+    /// least `review`, never `pass`. Use [`Screener::try_scan`] to refuse such texts instead.
     pub fn scan(&self, text: &str) -> Verdict {
         let profile = self.lexicon.profile("default");
-        self.scan_inner(text, profile, "default", true)
+        self.scan_capped(text, |t| self.scan_inner(t, profile, "default", true))
+    }
+
+    /// Scans a text under the `default` profile, or refuses it when it is longer than the input
+    /// cap: [`ScanError::InputTooLong`], before any work is done.
+    pub fn try_scan(&self, text: &str) -> Result<Verdict, ScanError> {
+        self.check_len(text)?;
+        Ok(self.scan(text))
+    }
+
+    /// Scans a text under a named profile, or refuses it: the text is longer than the input cap,
+    /// or the profile does not exist.
+    pub fn try_scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, ScanError> {
+        self.check_len(text)?;
+        Ok(self.scan_with_profile(text, profile)?)
+    }
+
+    fn check_len(&self, text: &str) -> Result<(), ScanError> {
+        if text.len() > self.max_input_bytes {
+            return Err(ScanError::InputTooLong { len: text.len(), max: self.max_input_bytes });
+        }
+        Ok(())
+    }
+
+    /// Runs `scan` on the text, or on its prefix within the input cap, marking the verdict.
+    fn scan_capped(&self, text: &str, scan: impl FnOnce(&str) -> Verdict) -> Verdict {
+        let scanned = limit::prefix(text, self.max_input_bytes);
+        let mut verdict = scan(scanned);
+        if scanned.len() < text.len() {
+            verdict.truncated = Some(Truncated { len: text.len(), scanned: scanned.len() });
+            verdict.decision = verdict.decision.max(Decision::Review);
+        }
+        verdict
     }
 
     /// Scans a text under the `default` profile with the learned scorer off: the lexicon's
-    /// verdict alone (for evaluation: lexicon-only against combined figures).
+    /// verdict alone (for evaluation: lexicon-only against combined figures). Over-long texts are
+    /// handled as by [`Screener::scan`].
     pub fn scan_without_model(&self, text: &str) -> Verdict {
         let profile = self.lexicon.profile("default");
-        self.scan_inner(text, profile, "default", false)
+        self.scan_capped(text, |t| self.scan_inner(t, profile, "default", false))
     }
 
     /// The learned scorer, if this screener has one.
@@ -360,11 +426,12 @@ impl Screener {
     }
 
     /// Scans a text under a named profile (`default` always exists, with the categories' own
-    /// thresholds unless the lexicon overrides it).
+    /// thresholds unless the lexicon overrides it). Over-long texts are handled as by
+    /// [`Screener::scan`].
     pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, UnknownProfile> {
         match self.lexicon.profile(profile) {
-            Some(p) => Ok(self.scan_inner(text, Some(p), profile, true)),
-            None if profile == "default" => Ok(self.scan_inner(text, None, profile, true)),
+            Some(p) => Ok(self.scan_capped(text, |t| self.scan_inner(t, Some(p), profile, true))),
+            None if profile == "default" => Ok(self.scan_capped(text, |t| self.scan_inner(t, None, profile, true))),
             None => {
                 let mut known: Vec<String> = self.lexicon.profiles.iter().map(|p| p.name.clone()).collect();
                 if !known.iter().any(|k| k == "default") {
@@ -439,14 +506,13 @@ impl Screener {
         let mut seen: HashSet<(u32, u32, u32)> = HashSet::new();
         let mut counted: Vec<Found> = Vec::new();
         let mut suppressed: Vec<(Found, SuppressReason, String)> = Vec::new();
+        let allows = AllowIndex::new(&allows);
         for f in found {
             if !seen.insert((f.term, f.first, f.last)) {
                 continue;
             }
             let term = &self.lexicon.terms[f.term as usize];
-            if let Some(&(_, k, _, _)) =
-                allows.iter().find(|&&(t, _, a0, a1)| t == f.term && a0 <= f.first && f.last <= a1)
-            {
+            if let Some(k) = allows.containing(f.term, f.first, f.last) {
                 suppressed.push((f, SuppressReason::Allow, term.allow[k as usize].clone()));
                 continue;
             }
@@ -462,7 +528,8 @@ impl Screener {
 
         // A match that another surface of the same term counts over (a variant inside the
         // term's own text) is not news to a reviewer: drop it from the suppressed list.
-        suppressed.retain(|(s, _, _)| !counted.iter().any(|c| c.term == s.term && c.first <= s.last && s.first <= c.last));
+        let counted_ranges = RangeIndex::new(counted.iter().map(|c| (c.term, c.first, c.last)));
+        suppressed.retain(|(s, _, _)| !counted_ranges.overlaps(s.term, s.first, s.last));
 
         let range = |f: &Found| (view.units[f.first as usize].start as usize, view.units[f.last as usize].end as usize);
         let mut ranges: Vec<(usize, usize)> = counted.iter().map(range).collect();
@@ -576,13 +643,18 @@ impl Screener {
             shadow,
             shadow_outcome: None,
             model: judgement.map(|(_, j)| j.verdict),
+            truncated: None,
         };
         (verdict, shadow_seen)
     }
 
     /// Combination rules (shadow rules too when `with_shadow`): each fires once, on the first set
-    /// of hits (one per `all_of` entry) that lies within `within` characters, anchored on the
-    /// earliest hit of the first entry.
+    /// of hits (one per `all_of` entry) that lies within `within` characters: anchored on the
+    /// earliest hit (in text order) of the first entry that has partners, each partner the
+    /// earliest hit of its entry within reach.
+    ///
+    /// Partners are looked up in an index sorted by position ([`ByStart`]), not by trying every
+    /// hit against every other: a text with thousands of far-apart hits stays linear.
     fn apply_rules(&self, text: &str, hits: &[Hit], with_shadow: bool) -> Vec<Hit> {
         let mut out = Vec::new();
         if hits.len() < 2 {
@@ -601,19 +673,28 @@ impl Screener {
             if candidates.iter().any(Vec::is_empty) {
                 continue;
             }
-            let distance = |a: &Hit, b: &Hit| {
-                let gap_after = b.span.char[0].saturating_sub(a.span.char[1]);
-                let gap_before = a.span.char[0].saturating_sub(b.span.char[1]);
-                gap_after.max(gap_before)
+            let indexes: Vec<ByStart> = candidates.iter().map(|c| ByStart::new(c.iter().map(|h| (h.span.char[0], h.span.char[1])))).collect();
+            // Within `n` chars: the partner starts at most `n` after the anchor ends and ends at
+            // most `n` before it starts.
+            let partner = |anchor: &Hit, part: usize| -> Option<&Hit> {
+                let (reach_start, reach_end) = match rule.within {
+                    Some(n) => (anchor.span.char[0].saturating_sub(n), anchor.span.char[1].saturating_add(n)),
+                    None => (0, usize::MAX),
+                };
+                let index = &indexes[part];
+                let mut at = index.first_reaching(0, reach_start)?;
+                let mut hit = candidates[part][index.spans[at].2];
+                if std::ptr::eq(hit, anchor) {
+                    at = index.first_reaching(at + 1, reach_start)?;
+                    hit = candidates[part][index.spans[at].2];
+                }
+                (index.spans[at].0 <= reach_end).then_some(hit)
             };
-            let chosen = candidates[0].iter().find_map(|anchor| {
-                let mut parts = vec![*anchor];
-                for others in &candidates[1..] {
-                    let pick = others.iter().copied().filter(|h| !std::ptr::eq(*h, *anchor)).find(|h| match rule.within {
-                        Some(n) => distance(anchor, h) <= n,
-                        None => true,
-                    })?;
-                    parts.push(pick);
+            let chosen = indexes[0].spans.iter().find_map(|&(_, _, i)| {
+                let anchor = candidates[0][i];
+                let mut parts = vec![anchor];
+                for part in 1..candidates.len() {
+                    parts.push(partner(anchor, part)?);
                 }
                 Some(parts)
             });

@@ -155,6 +155,21 @@ pub struct Verdict {
     /// The learned scorer's judgement, when a model is on (see [`crate::Model`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelVerdict>,
+    /// Set when the text was longer than the screener's input cap and only its beginning was
+    /// scanned (by [`crate::Screener::scan`]; [`crate::Screener::try_scan`] refuses instead).
+    /// Such a verdict is never `pass`: a text nobody read to the end goes to review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<Truncated>,
+}
+
+/// How much of an over-long text was scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Truncated {
+    /// The text's length in UTF-8 bytes.
+    pub len: usize,
+    /// The bytes scanned: the longest prefix within the cap that ends on a char boundary.
+    /// Spans index the original text and all lie inside this prefix.
+    pub scanned: usize,
 }
 
 /// The decision, score and categories a text would get with the shadow terms and rules live.

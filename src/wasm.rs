@@ -11,6 +11,7 @@
 //! texts x 5, 2 cores shared with other builds), so the simpler path won: one dependency less, a
 //! smaller module, and `scanJson` for callers who want the string.
 
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 use crate::{Date, Format, Lexicon, LexiconBuilder, LexiconError};
@@ -65,6 +66,9 @@ export interface Verdict {
   shadow_outcome?: ShadowOutcome;
   /** The learned scorer's judgement, when a model is on. */
   model?: ModelVerdict;
+  /** Only from the native `scan`: the text was over the input cap and only `scanned` of its `len`
+   *  UTF-8 bytes were read (the JS `scan` throws instead). */
+  truncated?: { len: number; scanned: number };
   [extra: string]: unknown;
 }
 /** A feature of the learned scorer and what it contributed. */
@@ -131,6 +135,13 @@ fn add_layer(builder: LexiconBuilder, layer: &JsValue, n: u32) -> Result<Lexicon
         Some(other) => return Err(js_error(format!("{name}: format must be \"toml\" or \"json\", found {other:?}"))),
     };
     builder.add(&name, &text, format).map_err(js_error)
+}
+
+fn scan_error(e: crate::ScanError) -> JsError {
+    match e {
+        crate::ScanError::InputTooLong { .. } => js_error(format_args!("{e} (maxInputBytes)")),
+        e => js_error(e),
+    }
 }
 
 fn compile(lexicon: Result<Lexicon, LexiconError>) -> Result<Screener, JsError> {
@@ -211,25 +222,42 @@ impl Screener {
     }
 
     /// Scans a text under the `default` profile; a plain object (use `span.utf16` in JS).
+    /// Throws an `Error` when the text is longer than `maxInputBytes`.
     #[wasm_bindgen(unchecked_return_type = "Verdict")]
-    pub fn scan(&self, text: &str) -> JsValue {
-        parse_json(&self.scan_json(text))
+    pub fn scan(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString) -> Result<JsValue, JsError> {
+        Ok(parse_json(&self.scan_json(text)?))
     }
 
-    /// Scans a text; the verdict as a JSON string.
+    /// Scans a text; the verdict as a JSON string. Throws like `scan`.
     #[wasm_bindgen(js_name = scanJson)]
-    pub fn scan_json(&self, text: &str) -> String {
-        to_json(&self.inner.scan(text))
+    pub fn scan_json(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString) -> Result<String, JsError> {
+        let text = self.accept(text)?;
+        Ok(to_json(&self.inner.try_scan(&text).map_err(scan_error)?))
     }
 
-    /// Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile.
+    /// Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile
+    /// or the text is longer than `maxInputBytes`.
     #[wasm_bindgen(js_name = scanWithProfile, unchecked_return_type = "Verdict")]
-    pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<JsValue, JsError> {
-        let verdict = self
-            .inner
-            .scan_with_profile(text, profile)
-            .map_err(js_error)?;
+    pub fn scan_with_profile(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString,
+        profile: &str,
+    ) -> Result<JsValue, JsError> {
+        let text = self.accept(text)?;
+        let verdict = self.inner.try_scan_with_profile(&text, profile).map_err(scan_error)?;
         Ok(parse_json(&to_json(&verdict)))
+    }
+
+    /// The input cap: the longest text, in UTF-8 bytes, that `scan` accepts (default 16 MiB).
+    #[wasm_bindgen(getter, js_name = maxInputBytes)]
+    pub fn max_input_bytes(&self) -> usize {
+        self.inner.max_input_bytes()
+    }
+
+    /// Sets the input cap in UTF-8 bytes.
+    #[wasm_bindgen(setter, js_name = maxInputBytes)]
+    pub fn set_max_input_bytes(&mut self, max: usize) {
+        self.inner.set_max_input_bytes(max);
     }
 
     /// Lexicon name.
@@ -286,6 +314,25 @@ impl Screener {
     }
 }
 
+impl Screener {
+    /// The JS string as a Rust string, refused before it is copied into WASM memory when it is
+    /// surely over the cap: a UTF-16 unit takes at least one byte of UTF-8. (WASM memory never
+    /// shrinks, so copying a 100 MB string only to refuse it would keep 100 MB for good.)
+    ///
+    /// Lone surrogates, which JS strings may hold and UTF-8 cannot, arrive as U+FFFD: one UTF-16
+    /// unit for one, so `span.utf16` still indexes the caller's string (tests/node/).
+    fn accept(&self, text: &JsString) -> Result<String, JsError> {
+        let units = text.length() as usize;
+        let max = self.inner.max_input_bytes();
+        if units > max {
+            return Err(js_error(format_args!(
+                "input too long: the text has {units} UTF-16 units, so at least {units} bytes of UTF-8; the limit is {max} bytes (maxInputBytes)"
+            )));
+        }
+        Ok(String::from(text))
+    }
+}
+
 impl Default for Screener {
     fn default() -> Screener {
         Screener::new()
@@ -297,6 +344,7 @@ impl Default for Screener {
 #[cfg(test)]
 mod tests {
     use super::Screener;
+    use js_sys::JsString;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -318,7 +366,7 @@ mod tests {
     fn scan_gives_the_native_verdict_as_a_plain_object() {
         let s = Screener::new();
         let text = "出 冰 毒，要的加微信";
-        let v = s.scan(text);
+        let v = s.scan(&JsString::from(text)).map_err(error_message).unwrap();
         assert!(v.is_object());
         let native = serde_json::to_string(&crate::Screener::default().scan(text)).unwrap();
         assert_eq!(String::from(js_sys::JSON::stringify(&v).unwrap()), native);
@@ -345,11 +393,11 @@ mod tests {
         let profiles = s.profiles();
         assert_eq!(profiles[0], "default");
         for p in &profiles {
-            let v = s.scan_with_profile("卖冰毒", p).unwrap();
+            let v = s.scan_with_profile(&JsString::from("卖冰毒"), p).map_err(error_message).unwrap();
             assert_eq!(get(&v, "profile").as_string().unwrap(), *p);
         }
         let message = error_message(
-            s.scan_with_profile("卖冰毒", "no-such-profile")
+            s.scan_with_profile(&JsString::from("卖冰毒"), "no-such-profile")
                 .err()
                 .unwrap(),
         );
@@ -389,7 +437,25 @@ mod tests {
             .map_err(error_message)
             .unwrap();
         let text = "我是处女座，买白粉笔";
-        assert_eq!(from_text.scan_json(text), Screener::new().scan_json(text));
+        let text = JsString::from(text);
+        assert_eq!(
+            from_text.scan_json(&text).map_err(error_message).unwrap(),
+            Screener::new().scan_json(&text).map_err(error_message).unwrap()
+        );
         assert_eq!(from_text.term_count(), Screener::new().term_count());
+    }
+
+    #[wasm_bindgen_test]
+    fn texts_over_the_cap_throw_with_a_clear_message() {
+        let mut s = Screener::new();
+        assert_eq!(s.max_input_bytes(), crate::DEFAULT_MAX_INPUT_BYTES);
+        s.set_max_input_bytes(8);
+        // 3 UTF-16 units but 9 bytes of UTF-8: refused after conversion, with the exact length.
+        let message = error_message(s.scan(&JsString::from("冰毒冰")).err().expect("over the cap"));
+        assert_eq!(message, "input too long: the text is 9 bytes (UTF-8), the limit is 8 bytes (maxInputBytes)");
+        // 9 UTF-16 units: refused before conversion.
+        let message = error_message(s.scan_json(&JsString::from("123456789")).err().expect("over the cap"));
+        assert!(message.starts_with("input too long: the text has 9 UTF-16 units"), "{message}");
+        assert!(s.scan(&JsString::from("冰毒")).is_ok());
     }
 }

@@ -1,8 +1,14 @@
 //! Property tests: no panic on any string; every span lies on char boundaries of the original and
-//! slices it to exactly `matched` in all three units; scanning twice gives the same verdict.
-//! CI runs the default number of cases; set PROPTEST_CASES for a longer run.
+//! slices it to exactly `matched` in all three units; scanning twice gives the same verdict; the
+//! input cap refuses or cuts exactly as documented.
+//!
+//! The strings: arbitrary Unicode, and strings built from what breaks text code — control
+//! characters, bidirectional marks and overrides, long combining sequences, non-characters,
+//! U+FFFD (what a lone surrogate from JavaScript becomes; the WASM side is tested in
+//! tests/node/), emoji sequences, term characters with their disguises, very long runs of one
+//! character. CI runs 256 cases per property; `scripts/fuzz-props` runs a million.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use prescreen::{Lexicon, Screener, Verdict};
 use proptest::prelude::*;
@@ -15,6 +21,16 @@ fn screener() -> &'static Screener {
 fn default_screener() -> &'static Screener {
     static S: OnceLock<Screener> = OnceLock::new();
     S.get_or_init(Screener::default)
+}
+
+fn check_span(text: &str, utf16: &[u16], chars: &[char], span: prescreen::Span, matched: &str) {
+    let [b0, b1] = span.byte;
+    assert!(b0 <= b1 && b1 <= text.len());
+    assert!(text.is_char_boundary(b0) && text.is_char_boundary(b1));
+    assert_eq!(&text[b0..b1], matched);
+    let by_chars: String = chars[span.char[0]..span.char[1]].iter().collect();
+    assert_eq!(by_chars, matched);
+    assert_eq!(String::from_utf16(&utf16[span.utf16[0]..span.utf16[1]]).unwrap(), matched);
 }
 
 fn check_spans(text: &str, verdict: &Verdict) {
@@ -38,20 +54,56 @@ fn check_spans(text: &str, verdict: &Verdict) {
         assert!(pair[0].span.byte[0] <= pair[1].span.byte[0], "hits are in span order");
     }
     assert!((0.0..=1.0).contains(&verdict.score));
+    if let Some(model) = &verdict.model {
+        for f in &model.features {
+            check_span(text, &utf16, &chars, f.span, &f.text);
+        }
+    }
+    // The JSON of any verdict is valid JSON that reads back as the same object.
+    let json = serde_json::to_string(verdict).unwrap();
+    let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, serde_json::to_value(verdict).unwrap());
+}
+
+/// Characters that break text code: controls, bidi marks and overrides, joiners and selectors,
+/// combining marks, non-characters, the replacement character, private use, astral letters.
+const HOSTILE: &[char] = &[
+    '\u{0}', '\u{1}', '\u{7}', '\u{8}', '\u{b}', '\u{c}', '\r', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}',
+    '\u{200e}', '\u{200f}', '\u{061c}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}',
+    '\u{2067}', '\u{2068}', '\u{2069}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{fe0f}',
+    '\u{e0100}', '\u{0300}', '\u{0301}', '\u{0336}', '\u{20dd}', '\u{1ab0}', '\u{3099}', '\u{fffd}', '\u{fffe}',
+    '\u{ffff}', '\u{10ffff}', '\u{e000}', '\u{f8ff}', '\u{1f3fb}', '\u{1f1e8}', '\u{1f1f3}', '\u{2028}', '\u{2029}',
+    '\u{3000}', '\u{a0}', '\u{ad}', '\u{115f}', '\u{3164}', '\u{1d41f}', '\u{20000}', 'ß', 'ẞ', 'İ', 'Ⱥ', 'ﬀ',
+];
+
+/// Strings mixing hostile characters with term characters, long combining sequences (a base
+/// char and up to 200 marks) and runs of one hostile char.
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(HOSTILE).prop_map(String::from),
+        3 => tricky_piece(),
+        1 => (prop::sample::select(vec!['a', '冰', 'e', '😀', '毒']), prop::collection::vec(prop::sample::select(vec!['\u{0300}', '\u{0301}', '\u{0336}', '\u{20dd}', '\u{fe0f}', '\u{200d}']), 1..200))
+            .prop_map(|(base, marks)| std::iter::once(base).chain(marks).collect()),
+        1 => (prop::sample::select(HOSTILE), 1usize..500).prop_map(|(c, n)| std::iter::repeat(c).take(n).collect()),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
+}
+
+/// One piece of text that exercises the folding: term characters, look-alikes, noise.
+fn tricky_piece() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+            "冰", "毒", "溜", "处", "女", "座", "白", "粉", "笔", "强", "奸", "弓", "虽", "干", "马", "操", "你", "妈",
+            "f", "u", "c", "k", "a", "s", "S", "1", "@", "$", "!", "0", "3", "А", "а", "ü", "\u{0301}", "\u{200B}",
+            "\u{200D}", "\u{FE0F}", "😀", "👨‍👩‍👧", " ", ".", "，", "①", "一", "三", "八", "Ｆ", "ｕ", "\u{202E}",
+            "\u{0000}", "\t", "\n", "bing", "du", "sb", "讀", "強", "姦", "𝐟", "加微信", "检测试剂", "12", "345",
+    ])
+    .prop_map(String::from)
 }
 
 /// Text made of the characters that exercise the folding: term characters, look-alikes, noise.
 fn tricky() -> impl Strategy<Value = String> {
-    let pieces = prop::collection::vec(
-        prop::sample::select(vec![
-            "冰", "毒", "溜", "处", "女", "座", "白", "粉", "笔", "强", "奸", "弓", "虽", "干", "马", "操", "你", "妈",
-            "f", "u", "c", "k", "a", "s", "S", "1", "@", "$", "!", "0", "3", "А", "а", "ü", "\u{0301}", "\u{200B}",
-            "\u{200D}", "\u{FE0F}", "😀", "👨‍👩‍👧", " ", ".", "，", "①", "一", "三", "八", "Ｆ", "ｕ", "\u{202E}",
-            "\u{0000}", "\t", "\n", "bing", "du", "sb", "讀", "強", "姦", "𝐟",
-        ]),
-        0..40,
-    );
-    pieces.prop_map(|p| p.concat())
+    prop::collection::vec(tricky_piece(), 0..40).prop_map(|p| p.concat())
 }
 
 proptest! {
@@ -72,8 +124,63 @@ proptest! {
     }
 
     #[test]
-    fn long_runs_of_one_character(c in prop::sample::select(vec!['冰', 'a', 's', '1', ' ', '😀', '\u{0301}']), n in 1usize..3000) {
-        let text: String = std::iter::repeat_n(c, n).collect();
+    fn long_runs_of_one_character(c in prop::sample::select(vec!['冰', 'a', 's', '1', ' ', '😀', '\u{0301}', '\u{202e}', '\u{0}', '\u{fffd}', '一', '①']), n in 1usize..3000) {
+        let text: String = std::iter::repeat(c).take(n).collect();
         check_spans(&text, &screener().scan(&text));
     }
+
+    #[test]
+    fn hostile_strings_are_safe_exact_and_deterministic(text in hostile()) {
+        let a = screener().scan(&text);
+        check_spans(&text, &a);
+        prop_assert_eq!(&a, &screener().scan(&text));
+        let d = default_screener().scan(&text);
+        check_spans(&text, &d);
+        prop_assert_eq!(d, default_screener().scan(&text));
+    }
+
+    #[test]
+    fn any_string_is_deterministic_under_the_default_lexicon(text in any::<String>()) {
+        let v = default_screener().scan(&text);
+        check_spans(&text, &v);
+        prop_assert_eq!(v, default_screener().scan(&text));
+    }
+
+    #[test]
+    fn the_input_cap_refuses_or_cuts_exactly(text in prop_oneof![tricky(), hostile()], cap in 0usize..200) {
+        let s = capped(cap);
+        match s.try_scan(&text) {
+            Ok(v) => {
+                prop_assert!(text.len() <= cap);
+                prop_assert_eq!(v.truncated, None);
+                prop_assert_eq!(&v, &screener().scan(&text));
+            }
+            Err(prescreen::ScanError::InputTooLong { len, max }) => {
+                prop_assert!(text.len() > cap);
+                prop_assert_eq!((len, max), (text.len(), cap));
+                // `scan` reads the longest prefix within the cap and says so.
+                let v = s.scan(&text);
+                let t = v.truncated.expect("a cut verdict says so");
+                prop_assert_eq!(t.len, text.len());
+                prop_assert!(t.scanned <= cap && cap - t.scanned < 4 && text.is_char_boundary(t.scanned));
+                prop_assert_ne!(v.decision, prescreen::Decision::Pass);
+                check_spans(&text, &v);
+                prop_assert!(v.hits.iter().all(|h| h.span.byte[1] <= t.scanned));
+                let prefix = screener().scan(&text[..t.scanned]);
+                prop_assert_eq!(v.hits, prefix.hits);
+            }
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+}
+
+/// The mini screener with its input cap set to `cap`, locked for the case.
+fn capped(cap: usize) -> std::sync::MutexGuard<'static, Screener> {
+    static S: OnceLock<Mutex<Screener>> = OnceLock::new();
+    let mut s = S
+        .get_or_init(|| Mutex::new(Screener::new(Lexicon::from_toml_str(include_str!("data/mini.toml")).unwrap()).unwrap()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    s.set_max_input_bytes(cap);
+    s
 }

@@ -123,12 +123,19 @@ function renderVerdict(v) {
 function scanNow() {
   if (!screener) return;
   const text = $("text").value;
-  const profile = $("profile").value || "default";
+  let profile = $("profile").value || "default";
+  if (!screener.profiles().includes(profile)) profile = "default"; // it vanished with a lexicon edit
   try {
     verdict = profile === "default" ? screener.scan(text) : screener.scanWithProfile(text, profile);
-  } catch {
-    verdict = screener.scan(text); // the profile vanished with a lexicon edit
+  } catch (e) {
+    // A text over the input cap (maxInputBytes): say so instead of showing a stale verdict.
+    verdict = null;
+    $("highlights").replaceChildren(el("span", { class: "empty" }, "not scanned"));
+    $("status").textContent = String(e?.message ?? e);
+    $("status").dataset.error = "1";
+    return;
   }
+  if ($("status").dataset.error) { $("status").textContent = "Ready."; delete $("status").dataset.error; }
   renderHighlights(text, verdict);
   renderVerdict(verdict);
 }

@@ -34,8 +34,8 @@ pub fn load_lexicon(paths: &[String], today: Date) -> Result<Lexicon, CliError> 
             builder = builder.try_add_default()?;
             continue;
         }
-        let text = fs::read_to_string(path).map_err(|e| format!("cannot read lexicon {path}: {e}"))?;
-        builder = builder.add(path, &text, Format::from_path(path))?;
+        let bytes = fs::read(path).map_err(|e| format!("cannot read lexicon {path}: {e}"))?;
+        builder = builder.add_bytes(path, &bytes, Format::from_path(path))?;
     }
     Ok(builder.build()?)
 }
@@ -56,6 +56,38 @@ pub struct ScreenArgs {
     /// The day `expires` dates are judged against [default: today, UTC].
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer
+    /// record gets an error instead of a result.
+    #[arg(long, value_name = "N", default_value = "16M", value_parser = parse_bytes)]
+    pub max_input_bytes: usize,
+}
+
+/// Parses a byte count: digits with an optional K, M or G (KiB, MiB, GiB; `16M`, `100MiB`).
+pub fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{s}` is not a byte count (like 1000000, 512K, 16M or 1G)")),
+    };
+    let n: usize = number.parse().map_err(|_| format!("`{s}` is not a byte count (like 1000000, 512K, 16M or 1G)"))?;
+    let n = n.checked_shl(shift).filter(|v| v >> shift == n).ok_or_else(|| format!("`{s}` is too large"))?;
+    if n > prescreen::MAX_INPUT_BYTES_LIMIT {
+        return Err(format!("`{s}` is above the engine's limit of {} bytes (2G)", prescreen::MAX_INPUT_BYTES_LIMIT));
+    }
+    Ok(n)
+}
+
+/// The CLI's words for an input over the cap.
+pub fn scan_error(e: prescreen::ScanError) -> CliError {
+    match e {
+        prescreen::ScanError::InputTooLong { .. } => format!("{e}; raise it with --max-input-bytes").into(),
+        e => e.into(),
+    }
 }
 
 impl ScreenArgs {
@@ -64,6 +96,7 @@ impl ScreenArgs {
     pub fn load(&self) -> Result<Screener, CliError> {
         let lexicon = load_lexicon(&self.lexicons, today(self.today.as_deref())?)?;
         let screener = if self.no_model { Screener::with_model(lexicon, None)? } else { Screener::new(lexicon)? };
+        let screener = screener.with_max_input_bytes(self.max_input_bytes);
         screener.scan_with_profile("", &self.profile)?;
         Ok(screener)
     }

@@ -204,7 +204,7 @@ pub fn hit_evidence(verdict: &Verdict) -> (Vec<Value>, Vec<Value>) {
 pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
     let mut input_args = args.input_args.clone();
     input_args.format = Some(crate::input::InputFormat::Jsonl);
-    let (reader, parser, settings) = input_args.open(Some(&args.data))?;
+    let (reader, parser, settings) = input_args.open(Some(&args.data), args.screen.max_input_bytes)?;
     let screener = args.screen.load()?;
     let profile = args.screen.profile.as_str();
     let (label_field, category_field) = (args.label_field.as_str(), args.category_field.as_str());

@@ -61,6 +61,8 @@ pub struct Raw {
 enum Content {
     /// A JSONL or text line without its line ending (possibly not UTF-8).
     Line(Vec<u8>),
+    /// A line longer than the reader's line cap, skipped without being kept: its length in bytes.
+    TooLong(u64),
     /// A CSV row with the text and id columns picked out, or the CSV error of that row.
     Csv(Result<(Option<String>, Option<String>), String>),
 }
@@ -89,6 +91,51 @@ pub struct ChunkReader {
     line: u64,
     /// Bytes consumed so far (for the progress bar).
     pub bytes: u64,
+    /// Longest line kept in memory (see [`line_cap`]); longer ones become [`Content::TooLong`].
+    max_line: usize,
+}
+
+/// The longest JSONL or text line read into memory when texts may have `max_text` bytes: a text
+/// line is the text; a JSONL line may escape every char of it (`\u0001` is six bytes for one)
+/// and carry other fields. A longer line is skipped as it streams by, so one huge line cannot
+/// exhaust memory; it gets an error record like any other bad line.
+pub fn line_cap(format: InputFormat, max_text: usize) -> usize {
+    match format {
+        InputFormat::Text => max_text.saturating_add(1), // and a `\r`
+        _ => max_text.saturating_mul(6).saturating_add(1 << 20),
+    }
+}
+
+/// Reads one line (through `\n`) into `buf`; returns the bytes consumed and whether the line
+/// (without its `\n`) was longer than `max`: then it is consumed to its end but not kept.
+fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut over = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, over));
+        }
+        let (n, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !over && buf.len() + n - usize::from(done) <= max {
+            buf.extend_from_slice(&available[..n]);
+        } else if !over {
+            over = true;
+            *buf = Vec::new();
+        }
+        reader.consume(n);
+        consumed += n;
+        if done {
+            return Ok((consumed, over));
+        }
+    }
 }
 
 enum Source {
@@ -127,6 +174,7 @@ impl ChunkReader {
         input: Box<dyn Read + Send>,
         format: InputFormat,
         fields: &Fields,
+        max_line: usize,
     ) -> Result<ChunkReader, CliError> {
         let source = match format {
             InputFormat::Jsonl | InputFormat::Text => Source::Lines {
@@ -159,6 +207,7 @@ impl ChunkReader {
             source,
             line: 0,
             bytes: 0,
+            max_line,
         })
     }
 
@@ -167,56 +216,72 @@ impl ChunkReader {
         let mut chunk = Vec::new();
         let mut bytes = 0usize;
         while chunk.len() < CHUNK_RECORDS && bytes < CHUNK_BYTES {
-            match &mut self.source {
-                Source::Lines { reader, .. } => {
-                    let mut buf = Vec::new();
-                    let n = reader.read_until(b'\n', &mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    self.bytes += n as u64;
-                    bytes += n;
-                    if buf.last() == Some(&b'\n') {
-                        buf.pop();
-                        if buf.last() == Some(&b'\r') {
-                            buf.pop();
-                        }
-                    }
-                    self.line += 1;
-                    chunk.push(Raw {
-                        line: self.line,
-                        content: Content::Line(buf),
-                    });
-                }
-                Source::Csv { reader, text, id } => {
-                    let mut record = csv::StringRecord::new();
-                    let before = reader.position().byte();
-                    let content = match reader.read_record(&mut record) {
-                        Ok(false) => break,
-                        Ok(true) => Ok((
-                            record.get(*text).map(str::to_string),
-                            id.and_then(|i| record.get(i)).map(str::to_string),
-                        )),
-                        Err(e) => {
-                            // An I/O error ends the run; a malformed row is reported on its own line.
-                            if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                                return Err(io::Error::other(e.to_string()));
-                            }
-                            Err(format!("bad CSV row: {e}"))
-                        }
-                    };
-                    let n = reader.position().byte().saturating_sub(before) as usize;
-                    self.bytes += n as u64;
-                    bytes += n;
-                    self.line += 1;
-                    chunk.push(Raw {
-                        line: self.line,
-                        content: Content::Csv(content),
-                    });
-                }
-            }
+            let Some((raw, size)) = self.next_record()? else { break };
+            bytes += size;
+            chunk.push(raw);
         }
         Ok(if chunk.is_empty() { None } else { Some(chunk) })
+    }
+
+    /// Reads past `n` records (for `batch --resume`), numbering them as a full read would.
+    /// Returns how many there were (fewer than `n` at the end of the input) and the last one.
+    pub fn skip(&mut self, n: u64) -> io::Result<(u64, Option<Raw>)> {
+        let mut last = None;
+        let mut skipped = 0;
+        while skipped < n {
+            let Some((raw, _)) = self.next_record()? else { break };
+            last = Some(raw);
+            skipped += 1;
+        }
+        Ok((skipped, last))
+    }
+
+    /// The next record and the bytes it holds in memory, or `None` at the end of the input.
+    fn next_record(&mut self) -> io::Result<Option<(Raw, usize)>> {
+        match &mut self.source {
+            Source::Lines { reader, .. } => {
+                let mut buf = Vec::new();
+                let (n, over) = read_line_capped(reader.as_mut(), &mut buf, self.max_line)?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                self.bytes += n as u64;
+                self.line += 1;
+                if over {
+                    return Ok(Some((Raw { line: self.line, content: Content::TooLong(n as u64) }, 0)));
+                }
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                    if buf.last() == Some(&b'\r') {
+                        buf.pop();
+                    }
+                }
+                let size = buf.len();
+                Ok(Some((Raw { line: self.line, content: Content::Line(buf) }, size)))
+            }
+            Source::Csv { reader, text, id } => {
+                let mut record = csv::StringRecord::new();
+                let before = reader.position().byte();
+                let content = match reader.read_record(&mut record) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => Ok((
+                        record.get(*text).map(str::to_string),
+                        id.and_then(|i| record.get(i)).map(str::to_string),
+                    )),
+                    Err(e) => {
+                        // An I/O error ends the run; a malformed row is reported on its own line.
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                            return Err(io::Error::other(e.to_string()));
+                        }
+                        Err(format!("bad CSV row: {e}"))
+                    }
+                };
+                let n = reader.position().byte().saturating_sub(before) as usize;
+                self.bytes += n as u64;
+                self.line += 1;
+                Ok(Some((Raw { line: self.line, content: Content::Csv(content) }, n)))
+            }
+        }
     }
 
     /// Whether records are plain text lines (no fields).
@@ -230,11 +295,13 @@ impl ChunkReader {
         )
     }
 
-    /// A parser for this reader's records (cheap to share across threads).
-    pub fn parser(&self, fields: &Fields) -> Parser {
+    /// A parser for this reader's records (cheap to share across threads); texts longer than
+    /// `max_text` bytes become error records.
+    pub fn parser(&self, fields: &Fields, max_text: usize) -> Parser {
         Parser {
             fields: fields.clone(),
             text_lines: self.is_text(),
+            max_text,
         }
     }
 }
@@ -244,11 +311,22 @@ impl ChunkReader {
 pub struct Parser {
     fields: Fields,
     text_lines: bool,
+    max_text: usize,
 }
 
 impl Parser {
     /// Parses one record. Never fails: problems end up in [`Record::text`].
     pub fn parse(&self, raw: Raw) -> Record {
+        let mut record = self.parse_unchecked(raw);
+        if let Ok(text) = &record.text {
+            if text.len() > self.max_text {
+                record.text = Err(too_long("text", text.len() as u64, self.max_text));
+            }
+        }
+        record
+    }
+
+    fn parse_unchecked(&self, raw: Raw) -> Record {
         let line = raw.line;
         let number = Value::from(line);
         match raw.content {
@@ -262,6 +340,12 @@ impl Parser {
                 line,
                 id: number,
                 text: Err(e),
+                object: None,
+            },
+            Content::TooLong(bytes) => Record {
+                line,
+                id: number,
+                text: Err(too_long("line", bytes, self.max_text)),
                 object: None,
             },
             Content::Line(bytes) => {
@@ -337,6 +421,11 @@ impl Parser {
     }
 }
 
+/// The message of a record over the input cap.
+fn too_long(what: &str, len: u64, max_text: usize) -> String {
+    format!("{what} too long: {len} bytes, over the limit for texts of {max_text} bytes (--max-input-bytes)")
+}
+
 /// The JSON type name of a value, for messages.
 pub fn json_kind(v: &Value) -> &'static str {
     match v {
@@ -372,9 +461,11 @@ pub struct InputArgs {
 impl InputArgs {
     /// Opens `path` (stdin for `None` or `-`): the chunk reader, its record parser, and the run
     /// settings for [`crate::pipeline::run`].
+    /// Texts longer than `max_text` bytes (the `--max-input-bytes` option) become error records.
     pub fn open(
         &self,
         path: Option<&str>,
+        max_text: usize,
     ) -> Result<(ChunkReader, Parser, crate::pipeline::Run), CliError> {
         let format = self.format.unwrap_or_else(|| InputFormat::guess(path));
         let fields = Fields {
@@ -388,11 +479,11 @@ impl InputArgs {
             id: self.id_field.clone(),
         };
         let (input, total_bytes) = open(path)?;
-        let reader = ChunkReader::new(input, format, &fields).map_err(|e| match path {
+        let reader = ChunkReader::new(input, format, &fields, line_cap(format, max_text)).map_err(|e| match path {
             Some(p) => format!("{p}: {e}"),
             None => e.to_string(),
         })?;
-        let parser = reader.parser(&fields);
+        let parser = reader.parser(&fields, max_text);
         Ok((
             reader,
             parser,

@@ -10,6 +10,7 @@ mod input;
 mod lexicon_cmd;
 mod pipeline;
 mod report;
+mod resume;
 mod scan;
 mod suggest;
 mod svg;

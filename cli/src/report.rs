@@ -120,7 +120,7 @@ enum Item {
 }
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
-    let (reader, parser, settings) = args.input_args.open(Some(&args.input))?;
+    let (reader, parser, settings) = args.input_args.open(Some(&args.input), args.screen.max_input_bytes)?;
     let screener = args.screen.load()?;
     // Opened before the run so that a bad output path fails fast.
     let mut out = create_output(args.output.as_deref())?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::common::{CliError, ScreenArgs};
+use crate::common::{scan_error, CliError, ScreenArgs};
 
 /// Screen one text (the argument, or stdin) and print the verdict.
 #[derive(Args)]
@@ -22,15 +22,26 @@ pub struct ScanArgs {
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
     let screener = args.screen.load()?;
+    let max = args.screen.max_input_bytes;
     let text = match args.text {
         Some(t) => t,
         None => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read stdin: {e}"))?;
-            s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
+            // Read at most one byte past the cap: a huge stdin is refused, not buffered.
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(max as u64 + 2) // the cap, a final newline, and one byte to tell "over"
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            if bytes.last() == Some(&b'\n') {
+                bytes.pop();
+            }
+            if bytes.len() > max {
+                return Err(format!("input too long: stdin has more than {max} bytes, the limit; raise it with --max-input-bytes").into());
+            }
+            String::from_utf8(bytes).map_err(|e| format!("stdin is not UTF-8: {}", e.utf8_error()))?
         }
     };
-    let verdict = screener.scan_with_profile(&text, &args.screen.profile)?;
+    let verdict = screener.try_scan_with_profile(&text, &args.screen.profile).map_err(scan_error)?;
     if args.json {
         println!("{}", serde_json::to_string(&verdict)?);
         return Ok(ExitCode::SUCCESS);

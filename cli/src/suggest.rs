@@ -207,7 +207,7 @@ fn scan_doc(
 pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
     let mut input_args = args.input_args.clone();
     input_args.format = Some(InputFormat::Jsonl);
-    let (reader, parser, settings) = input_args.open(Some(&args.data))?;
+    let (reader, parser, settings) = input_args.open(Some(&args.data), args.screen.max_input_bytes)?;
     let screener = args.screen.load()?;
     let profile = args.screen.profile.as_str();
     let label_field = args.label_field.as_str();

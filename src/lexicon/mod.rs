@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 pub use date::{Date, DateError};
 pub use error::{Diagnostic, LexiconError};
 pub(crate) use error::SourceMap;
+use read::shown;
+pub use read::MAX_TERM_CHARS;
 
 /// The three tiers of risk signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -548,6 +550,8 @@ impl Default for Lexicon {
 /// One parsed file (or the embedded default), not yet merged or cross-checked.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Layer {
+    /// The file it was read from (for problems of the whole lexicon).
+    pub file: String,
     pub name: Option<String>,
     pub version: Option<String>,
     pub model: Option<bool>,
@@ -600,11 +604,41 @@ impl LexiconBuilder {
         LexiconBuilder::default()
     }
 
-    /// Adds a file on top of the layers so far. `name` is used in error messages.
+    /// Adds a file on top of the layers so far. `name` is used in error messages. A leading
+    /// byte-order mark is ignored.
     pub fn add(mut self, name: &str, text: &str, format: Format) -> Result<Self, LexiconError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let map = SourceMap::single(name, text);
-        self.layers.push(read::read_layer(&map, text, format)?);
+        let mut layer = read::read_layer(&map, text, format)?;
+        layer.file = name.to_string();
+        self.layers.push(layer);
         Ok(self)
+    }
+
+    /// Adds a file given as bytes (as read from disk): like [`LexiconBuilder::add`], and bytes
+    /// that are not UTF-8 are an error naming the line and column of the first bad one.
+    ///
+    /// ```
+    /// let err = prescreen::LexiconBuilder::new()
+    ///     .add_bytes("bad.toml", b"[lexicon]\nname = \"caf\xe9\"\n", prescreen::Format::Toml)
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "bad.toml:2:12: the file is not valid UTF-8 (byte 0xE9 cannot appear here); save it as UTF-8");
+    /// ```
+    pub fn add_bytes(self, name: &str, bytes: &[u8], format: Format) -> Result<Self, LexiconError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.add(name, text, format),
+            Err(e) => {
+                let good = e.valid_up_to();
+                // The valid prefix positions the error; the offending byte is the next one.
+                let valid = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+                let map = SourceMap::single(name, valid);
+                let message = format!(
+                    "the file is not valid UTF-8 (byte 0x{:02X} cannot appear here); save it as UTF-8",
+                    bytes[good]
+                );
+                Err(LexiconError::new(vec![map.diagnostic(good, message)]))
+            }
+        }
     }
 
     /// Adds the embedded default lexicon on top of the layers so far.
@@ -615,7 +649,9 @@ impl LexiconBuilder {
     /// Adds the embedded default lexicon, returning its error instead of panicking (for checks).
     pub fn try_add_default(mut self) -> Result<Self, LexiconError> {
         let (map, text) = SourceMap::concatenated(DEFAULT_PARTS);
-        self.layers.push(read::read_layer(&map, &text, Format::Toml)?);
+        let mut layer = read::read_layer(&map, &text, Format::Toml)?;
+        layer.file = "default".to_string();
+        self.layers.push(layer);
         Ok(self)
     }
 
@@ -666,6 +702,7 @@ impl LexiconBuilder {
         let mut model = None;
         let mut expired: Vec<Expired> = Vec::new();
         let mut problems = Vec::new();
+        let last_file = self.layers.last().map(|l| l.file.clone()).unwrap_or_else(|| "<lexicon>".into());
 
         for layer in self.layers {
             let at = layer.origin.item_error(String::new());
@@ -756,28 +793,38 @@ impl LexiconBuilder {
         });
 
         let category_ids: HashSet<&str> = categories.iter().map(|(c, _)| c.id.as_str()).collect();
+        let rule_ids: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         for term in &terms {
             if !category_ids.contains(term.category.as_str()) {
                 problems.push(term.origin.at(
                     "category",
-                    format!("term `{}` has unknown category `{}`", term.id, term.category),
+                    format!("term `{}` has unknown category `{}`", shown(&term.id), shown(&term.category)),
                 ));
             }
         }
         for rule in &rules {
+            let id = shown(&rule.id);
             if !category_ids.contains(rule.category.as_str()) {
-                problems.push(rule.origin.at(
-                    "category",
-                    format!("rule `{}` has unknown category `{}`", rule.id, rule.category),
-                ));
+                problems.push(
+                    rule.origin.at("category", format!("rule `{id}` has unknown category `{}`", shown(&rule.category))),
+                );
+            }
+            if term_index.contains_key(&rule.id) {
+                // A rule's hit carries its id where a term's carries the term id: one name, two meanings.
+                problems.push(rule.origin.item_error(format!("rule id `{id}` is also a term id; give the rule its own id")));
             }
             for part in &rule.all_of {
-                if !category_ids.contains(part.as_str()) && !term_index.contains_key(part) {
-                    problems.push(rule.origin.at(
-                        "all_of",
-                        format!("rule `{}` refers to `{part}`, which is neither a category id nor a term id", rule.id),
-                    ));
+                if category_ids.contains(part.as_str()) || term_index.contains_key(part) {
+                    continue;
                 }
+                let message = if rule_ids.contains(part.as_str()) {
+                    // Rules see term hits only, so a rule naming a rule (itself, or in a cycle)
+                    // could never fire.
+                    format!("rule `{id}` refers to the rule `{}`; rules combine categories and terms, not other rules", shown(part))
+                } else {
+                    format!("rule `{id}` refers to `{}`, which is neither a category id nor a term id", shown(part))
+                };
+                problems.push(rule.origin.at("all_of", message));
             }
         }
         for profile in &profiles {
@@ -785,7 +832,7 @@ impl LexiconBuilder {
                 let Some((base, _)) = categories.iter().find(|(c, _)| &c.id == category) else {
                     problems.push(profile.origin.at(
                         "thresholds",
-                        format!("profile `{}` sets thresholds for unknown category `{category}`", profile.name),
+                        format!("profile `{}` sets thresholds for unknown category `{}`", shown(&profile.name), shown(category)),
                     ));
                     continue;
                 };
@@ -794,14 +841,14 @@ impl LexiconBuilder {
                 if review > block {
                     problems.push(profile.origin.at(
                         "thresholds",
-                        format!("profile `{}`: review threshold {review} of `{category}` is above its block threshold {block}", profile.name),
+                        format!("profile `{}`: review threshold {review} of `{}` is above its block threshold {block}", shown(&profile.name), shown(category)),
                     ));
                 }
             }
         }
         if categories.is_empty() {
             problems.push(Diagnostic {
-                file: "<lexicon>".into(),
+                file: last_file,
                 line: 1,
                 column: 1,
                 message: "the lexicon defines no category".into(),

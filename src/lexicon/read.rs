@@ -6,6 +6,20 @@ use std::collections::{BTreeMap, HashSet};
 use super::tree::{self, Key, Node, Value};
 use super::*;
 
+/// Longest term text, variant or allow phrase, in chars. The longest in the default lexicon has 46;
+/// matching cost grows with pattern length (a 2,000-char term took seconds to compile), and a
+/// "term" of megabytes is a mistake, not a term.
+pub const MAX_TERM_CHARS: usize = 256;
+
+/// An id or text as shown in a message: cut at 60 chars, so a huge value cannot flood the
+/// message.
+pub(super) fn shown(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 pub(crate) fn read_layer(map: &SourceMap, text: &str, format: Format) -> Result<Layer, LexiconError> {
     let root = match format {
         Format::Toml => tree::from_toml(text),
@@ -59,7 +73,13 @@ impl Reader<'_> {
 
     fn finish(&mut self, fields: Fields<'_>, what: &str, known: &str) {
         for (key, _) in fields.entries {
-            self.error(key.span.start, format!("unknown field `{}` in {what} (known fields: {known})", key.name));
+            // A known field still here was given twice (JSON allows that syntactically; TOML
+            // refuses it while parsing).
+            if known.split(", ").any(|k| k == key.name) {
+                self.error(key.span.start, format!("duplicate field `{}` in {what}", key.name));
+            } else {
+                self.error(key.span.start, format!("unknown field `{}` in {what} (known fields: {known})", shown(&key.name)));
+            }
         }
     }
 
@@ -96,6 +116,10 @@ impl Reader<'_> {
     fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
         match node.value {
             Value::Float(x) if x.is_finite() => Some(x),
+            Value::Float(x) => {
+                self.error(node.span.start, format!("{what} must be a finite number, found {x}"));
+                None
+            }
             Value::Int(n) => Some(n as f64),
             ref other => {
                 self.error(node.span.start, format!("{what} must be a number, found {}", other.type_name()));
@@ -127,6 +151,14 @@ impl Reader<'_> {
         }
     }
 
+    /// Refuses a term text, variant or allow phrase longer than [`MAX_TERM_CHARS`].
+    fn length(&mut self, s: &str, at: usize, what: &str) {
+        if s.chars().nth(MAX_TERM_CHARS).is_some() {
+            let chars = s.chars().count();
+            self.error(at, format!("{what} is too long: {chars} chars (at most {MAX_TERM_CHARS})"));
+        }
+    }
+
     fn threshold(&mut self, node: &Node, what: &str) -> Option<f64> {
         let x = self.number(node, what)?;
         if !(0.0..=1.0).contains(&x) {
@@ -153,7 +185,7 @@ impl Reader<'_> {
         let (s, at) = self.required_string(fields, "signal", what)?;
         let signal = Signal::parse(&s);
         if signal.is_none() {
-            self.error(at, format!("unknown signal `{s}` in {what} (expected explicit, implicit or borderline)"));
+            self.error(at, format!("unknown signal `{}` in {what} (expected explicit, implicit or borderline)", shown(&s)));
         }
         signal
     }
@@ -230,7 +262,7 @@ impl Reader<'_> {
             for item in self.array(node, "category") {
                 if let Some(c) = self.category(item) {
                     if !seen.insert(c.0.id.clone()) {
-                        self.error(item.span.start, format!("duplicate category id `{}`", c.0.id));
+                        self.error(item.span.start, format!("duplicate category id `{}`", shown(&c.0.id)));
                     }
                     layer.categories.push(c);
                 }
@@ -242,7 +274,7 @@ impl Reader<'_> {
             for item in self.array(node, "term") {
                 if let Some(term) = self.term(item, pack) {
                     if !seen.insert(term.id.clone()) {
-                        self.error(item.span.start, format!("duplicate term id `{}`", term.id));
+                        self.error(item.span.start, format!("duplicate term id `{}`", shown(&term.id)));
                     }
                     layer.terms.push(term);
                 }
@@ -254,7 +286,7 @@ impl Reader<'_> {
             for item in self.array(node, "rule") {
                 if let Some(rule) = self.rule(item, pack) {
                     if !seen.insert(rule.id.clone()) {
-                        self.error(item.span.start, format!("duplicate rule id `{}`", rule.id));
+                        self.error(item.span.start, format!("duplicate rule id `{}`", shown(&rule.id)));
                     }
                     layer.rules.push(rule);
                 }
@@ -266,7 +298,7 @@ impl Reader<'_> {
             for item in self.array(node, "profile") {
                 if let Some(profile) = self.profile(item) {
                     if !seen.insert(profile.name.clone()) {
-                        self.error(item.span.start, format!("duplicate profile name `{}`", profile.name));
+                        self.error(item.span.start, format!("duplicate profile name `{}`", shown(&profile.name)));
                     }
                     layer.profiles.push(profile);
                 }
@@ -280,12 +312,12 @@ impl Reader<'_> {
         let mut f = self.table(node, "a [[category]]")?;
         let id = self.required_string(&mut f, "id", "a [[category]]");
         let what = match &id {
-            Some((id, _)) => format!("category `{id}`"),
+            Some((id, _)) => format!("category `{}`", shown(id)),
             None => "a [[category]]".to_string(),
         };
         if let Some((id, at)) = &id {
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-                self.error(*at, format!("category id `{id}` must be lowercase ascii letters, digits, `_` or `-`"));
+                self.error(*at, format!("category id `{}` must be lowercase ascii letters, digits, `_` or `-`", shown(id)));
             }
         }
         let name = f.take("name").and_then(|n| self.string(n, &format!("`name` of {what}")));
@@ -334,8 +366,7 @@ impl Reader<'_> {
             None => text.clone(),
         };
         let what = match (&id, &text) {
-            (Some((id, _)), _) => format!("term `{id}`"),
-            (None, Some((text, _))) => format!("term `{text}`"),
+            (Some((id, _)), _) if !id.trim().is_empty() => format!("term `{}`", shown(id)),
             _ => "a [[term]]".to_string(),
         };
         if let (Some((id, at)), Some(_)) = (&id, explicit_id) {
@@ -347,6 +378,7 @@ impl Reader<'_> {
             if text.trim().is_empty() {
                 self.error(*at, format!("`text` of {what} is empty"));
             }
+            self.length(text, *at, &format!("`text` of {what}"));
         }
         let category = self.required_string(&mut f, "category", &what);
         let signal = self.signal(&mut f, &what);
@@ -359,6 +391,7 @@ impl Reader<'_> {
             if v.trim().is_empty() {
                 self.error(*at, format!("a variant of {what} is empty"));
             }
+            self.length(v, *at, &format!("a variant of {what}"));
         }
         let evasions = f.take("evasions").map(|n| {
             let mut set = EvasionSet::EMPTY;
@@ -367,7 +400,7 @@ impl Reader<'_> {
                     Some(kind) => set.insert(kind),
                     None => {
                         let known: Vec<_> = Evasion::ALL.iter().map(|k| k.name()).collect();
-                        self.error(at, format!("unknown evasion kind `{name}` in {what} (known: {})", known.join(", ")));
+                        self.error(at, format!("unknown evasion kind `{}` in {what} (known: {})", shown(&name), known.join(", ")));
                     }
                 }
             }
@@ -378,7 +411,7 @@ impl Reader<'_> {
                 Some("word") => Boundary::Word,
                 Some("substring") => Boundary::Substring,
                 Some(other) => {
-                    self.error(n.span.start, format!("unknown boundary `{other}` in {what} (expected word or substring)"));
+                    self.error(n.span.start, format!("unknown boundary `{}` in {what} (expected word or substring)", shown(other)));
                     Boundary::Word
                 }
                 None => Boundary::Word,
@@ -386,9 +419,16 @@ impl Reader<'_> {
             None => Boundary::Word,
         };
         let allow = match f.take("allow") {
-            Some(n) => self.strings(n, &format!("`allow` of {what}")).into_iter().map(|(s, _)| s).collect(),
+            Some(n) => self.strings(n, &format!("`allow` of {what}")),
             None => Vec::new(),
         };
+        for (phrase, at) in &allow {
+            if phrase.trim().is_empty() {
+                self.error(*at, format!("an allow phrase of {what} is empty"));
+            }
+            self.length(phrase, *at, &format!("an allow phrase of {what}"));
+        }
+        let allow: Vec<String> = allow.into_iter().map(|(s, _)| s).collect();
         let policy = f.take("policy").and_then(|n| self.string(n, &format!("`policy` of {what}")));
         let examples = match f.take("examples") {
             Some(n) => self.examples(n, &what),
@@ -436,7 +476,7 @@ impl Reader<'_> {
         let mut f = self.table(node, "a [[rule]]")?;
         let id = self.required_string(&mut f, "id", "a [[rule]]");
         let what = match &id {
-            Some((id, _)) => format!("rule `{id}`"),
+            Some((id, _)) => format!("rule `{}`", shown(id)),
             None => "a [[rule]]".to_string(),
         };
         let (all_of, all_of_at) = match f.take("all_of") {
@@ -451,7 +491,7 @@ impl Reader<'_> {
         }
         let within = match f.take("within") {
             Some(n) => match n.value {
-                Value::Int(x) if x > 0 => Some(x as usize),
+                Value::Int(x) if x > 0 => Some(usize::try_from(x).unwrap_or(usize::MAX)),
                 _ => {
                     self.error(n.span.start, format!("`within` of {what} must be a positive integer (characters)"));
                     None
@@ -484,7 +524,7 @@ impl Reader<'_> {
         let mut f = self.table(node, "a [[profile]]")?;
         let name = self.required_string(&mut f, "name", "a [[profile]]");
         let what = match &name {
-            Some((name, _)) => format!("profile `{name}`"),
+            Some((name, _)) => format!("profile `{}`", shown(name)),
             None => "a [[profile]]".to_string(),
         };
         let mut thresholds = BTreeMap::new();
@@ -493,7 +533,11 @@ impl Reader<'_> {
             thresholds_at = n.span.start;
             if let Some(t) = self.table(n, &format!("`thresholds` of {what}")) {
                 for (key, value) in t.entries {
-                    let inner_what = format!("thresholds of `{}` in {what}", key.name);
+                    let inner_what = format!("thresholds of `{}` in {what}", shown(&key.name));
+                    if thresholds.contains_key(&key.name) {
+                        self.error(key.span.start, format!("duplicate {inner_what}"));
+                        continue;
+                    }
                     let Some(mut tf) = self.table(value, &inner_what) else { continue };
                     let mut entry = Thresholds::default();
                     if let Some(r) = tf.take("review") {

@@ -95,9 +95,17 @@ pub(crate) fn from_toml(text: &str) -> Result<Node, (Range<usize>, String)> {
     Ok(Node { span, value: Value::Table(convert_table(root.get_ref())) })
 }
 
+/// Deepest nesting of arrays and objects a JSON lexicon may have (a real one needs 4). Both the
+/// span-tracking parser below and dropping the tree recurse, so a file of a million `[` must be
+/// refused before them, not overflow the stack.
+const MAX_JSON_DEPTH: usize = 64;
+
 /// Builds the tree from JSON. `serde_json` checks the syntax first (its messages are good); the
 /// small span-tracking parser below then only ever sees valid JSON.
 pub(crate) fn from_json(text: &str) -> Result<Node, (Range<usize>, String)> {
+    if let Some(at) = too_deep(text.as_bytes()) {
+        return Err((at..at, format!("arrays and objects nested deeper than {MAX_JSON_DEPTH} levels")));
+    }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let offset = offset_of(text, e.line(), e.column());
         let message = e.to_string();
@@ -108,18 +116,54 @@ pub(crate) fn from_json(text: &str) -> Result<Node, (Range<usize>, String)> {
         };
         return Err((offset..offset, message));
     }
-    let mut parser = JsonParser { text: text.as_bytes(), src: text, pos: 0 };
+    let mut parser = JsonParser { text: text.as_bytes(), src: text, pos: 0, error: None };
     parser.skip_ws();
-    Ok(parser.value())
+    let root = parser.value();
+    match parser.error {
+        Some(e) => Err(e),
+        None => Ok(root),
+    }
 }
 
-/// Byte offset of a 1-based line and column (column counted in chars, as serde_json does).
+/// The offset of the first `[` or `{` nested deeper than [`MAX_JSON_DEPTH`], outside strings.
+fn too_deep(text: &[u8]) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in text.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Byte offset of a 1-based line and column as serde_json counts them: the column in bytes (a
+/// line with Chinese text before the error would otherwise point past the end of the line).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset
-                + l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            let mut at = column.saturating_sub(1).min(l.len());
+            while !l.is_char_boundary(at) {
+                at -= 1;
+            }
+            return offset + at;
         }
         offset += l.len();
     }
@@ -130,6 +174,9 @@ struct JsonParser<'a> {
     text: &'a [u8],
     src: &'a str,
     pos: usize,
+    /// The first string serde_json let through but cannot decode (a lone surrogate escape such
+    /// as `\ud800`: skipping a value does not check them).
+    error: Option<(Range<usize>, String)>,
 }
 
 impl JsonParser<'_> {
@@ -223,6 +270,13 @@ impl JsonParser<'_> {
             self.pos += 1;
         }
         self.pos += 1;
-        serde_json::from_str(&self.src[start..self.pos]).unwrap_or_default()
+        let literal = &self.src[start..self.pos];
+        serde_json::from_str(literal).unwrap_or_else(|e| {
+            let message = e.to_string();
+            let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]).to_string();
+            let hint = if literal.contains("\\u") { "; a `\\u` escape must encode a character, not half of a surrogate pair" } else { "" };
+            self.error.get_or_insert((start..start, format!("invalid string: {message}{hint}")));
+            String::new()
+        })
     }
 }

@@ -169,3 +169,126 @@ test("live lexicon edit: an added term highlights; broken TOML shows line and co
   await page.locator("#lex-error").scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, "05-lexicon-error.png") });
 });
+
+// Markup and script payloads in every place a text or a lexicon can carry them: the text, the
+// lexicon's name and version, a category name, term ids, texts, variants, policies, allow
+// phrases, examples, a profile name, and an error message quoting a bad value. Whatever the
+// page shows, it shows as text: no element is created from a payload (checked on the DOM, so
+// the check does not lean on the Content-Security-Policy), no script runs, no CSP violation
+// (which would mean something tried).
+const PAYLOAD_LEXICON = String.raw`
+[lexicon]
+name = "</textarea><script>window.__pwned='lexicon-name'</script>"
+version = "<img src=x onerror=\"window.__pwned='version'\">"
+
+[[category]]
+id = "drugs"
+name = "<img src=x onerror=\"window.__pwned='category'\">Drugs"
+review = 0.4
+block = 0.85
+
+[[term]]
+id = "<script>window.__pwned='term-id'</script>"
+text = "冰毒"
+category = "drugs"
+signal = "explicit"
+weight = 0.9
+variants = ["<b>溜冰</b>"]
+policy = "<img src=x onerror=\"window.__pwned='policy'\">"
+allow = ["<svg onload=\"window.__pwned='allow'\">冰毒检测"]
+examples = { match = ["<script>window.__pwned='example'</script>出冰毒"], no_match = ["<iframe src=\"javascript:window.__pwned='example2'\"></iframe>"] }
+
+[[term]]
+id = "<a href=javascript:window.__pwned='term-id-2'>x</a>"
+text = "<img src=y onerror=window.__pwned='term-text'>"
+category = "drugs"
+signal = "implicit"
+weight = 0.5
+boundary = "substring"
+
+[[profile]]
+name = "<img src=x onerror=\"window.__pwned='profile'\">"
+thresholds = { drugs = { review = 0.1 } }
+`;
+
+const PAYLOAD_TEXT = "</textarea><script>window.__pwned='text'</script> 出冰毒 <img src=y onerror=window.__pwned='term-text'> <b>溜冰</b> <svg onload=\"window.__pwned='allow'\">冰毒检测";
+
+/** Elements that could only have come from markup in data, and every on* attribute. */
+const injected = () => page.evaluate(() => ({
+  pwned: window.__pwned,
+  csp: window.__csp ?? [],
+  scripts: document.querySelectorAll("script").length,
+  elements: [...document.querySelectorAll("img, iframe, svg, object, embed, a, b[id]:not(#score), textarea:not(#text):not(#lexicon)")].map((e) => e.outerHTML),
+  handlers: [...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith("on")).map((a) => `${e.tagName} ${a.name}`)),
+}));
+
+async function setLexicon(toml) {
+  await page.$eval("#lexicon", (t, v) => { t.value = v; t.dispatchEvent(new Event("input")); }, toml);
+}
+
+test("payloads in the text and in every lexicon field show as text and run nothing", async () => {
+  await page.evaluate(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await setLexicon(PAYLOAD_LEXICON);
+  await page.waitForFunction(() => document.querySelector("#lex-status").textContent.includes("lexicon-name"), null, { timeout: 60_000 });
+  await page.fill("#text", PAYLOAD_TEXT);
+  await page.dispatchEvent("#text", "input");
+  const v = await page.evaluate(() => window.__prescreen.verdict);
+  const terms = v.hits.map((h) => h.term);
+  assert.ok(terms.includes("<script>window.__pwned='term-id'</script>"), JSON.stringify(terms));
+  assert.ok(terms.includes("<a href=javascript:window.__pwned='term-id-2'>x</a>"), JSON.stringify(terms));
+  assert.ok(v.hits.some((h) => h.variant === "<b>溜冰</b>"), "the markup variant matched");
+  assert.ok(v.suppressed.some((s) => s.reason === "allow"), "the markup allow phrase matched");
+
+  // Shown, as text, where the page shows each field.
+  assert.match(await page.textContent("#lex-status"), /<\/textarea><script>window.__pwned='lexicon-name'<\/script> <img src=x onerror="window.__pwned='version'">/);
+  assert.match(await page.$eval("#add-category", (s) => s.options[0].textContent), /<img src=x onerror="window.__pwned='category'">Drugs/);
+  const evidence = await page.textContent("#evidence");
+  assert.ok(evidence.includes("<script>window.__pwned='term-id'</script>"), evidence);
+  assert.ok(evidence.includes(`policy <img src=x onerror="window.__pwned='policy'">`), evidence);
+  assert.ok((await page.textContent("#suppressed")).includes("<svg onload"));
+  assert.equal(await page.$eval("#highlights", (x) => [...x.childNodes].map((n) => n.nodeType === 3 ? n.textContent : n.firstChild.textContent).join("")), PAYLOAD_TEXT);
+  // Tooltips carry term ids, variants and policies too.
+  await page.focus("#highlights .seg.hit");
+  assert.ok((await page.$$eval("#highlights .tip", (ts) => ts.map((t) => t.textContent).join(" "))).includes("variant “<b>溜冰</b>”"));
+
+  // The profile named with markup: listed as text, and scanning under it works.
+  const profiles = await page.$$eval("#profile option", (os) => os.map((o) => o.textContent));
+  assert.ok(profiles.includes(`<img src=x onerror="window.__pwned='profile'">`), JSON.stringify(profiles));
+  await page.selectOption("#profile", `<img src=x onerror="window.__pwned='profile'">`);
+  assert.equal(await page.evaluate(() => window.__prescreen.verdict.profile), `<img src=x onerror="window.__pwned='profile'">`);
+
+  // An error message that quotes a markup value.
+  await setLexicon(PAYLOAD_LEXICON + `\n[[term]]\ntext = "x"\ncategory = "<img src=z onerror=window.__pwned='error'>"\nsignal = "implicit"\nweight = 0.5\n`);
+  await page.waitForSelector("#lex-error:not([hidden])", { timeout: 60_000 });
+  assert.match(await page.textContent("#lex-error"), /unknown category `<img src=z onerror=window.__pwned='error'>`/);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SHOTS, "06-payloads.png"), fullPage: true });
+
+  const found = await injected();
+  assert.equal(found.pwned, undefined, "no script ran");
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(found.csp, [], "nothing tried to run or load");
+  assert.equal(found.scripts, 1, "only the page's own module script");
+  assert.deepEqual(found.elements, [], "no element came from a payload");
+  assert.deepEqual(found.handlers, [], "no inline event handler anywhere");
+
+  // Back to the default lexicon for any test after this one.
+  await page.click("#reset");
+  await page.waitForFunction(() => document.querySelector("#lex-status").textContent.startsWith("default"), null, { timeout: 60_000 });
+});
+
+test("a text over the input cap shows the error instead of a verdict", async () => {
+  await page.evaluate(() => { window.__prescreen.screener.maxInputBytes = 20; });
+  await page.fill("#text", "出售冰毒，出售冰毒，出售冰毒"); // 14 chars, 42 bytes of UTF-8
+  await page.dispatchEvent("#text", "input");
+  assert.equal(await page.textContent("#status"), "input too long: the text is 42 bytes (UTF-8), the limit is 20 bytes (maxInputBytes)");
+  assert.equal(await page.evaluate(() => window.__prescreen.verdict), null);
+  assert.equal(await page.textContent("#highlights"), "not scanned");
+  await page.evaluate(() => { window.__prescreen.screener.maxInputBytes = 16 * 1024 * 1024; });
+  await page.dispatchEvent("#text", "input");
+  assert.equal(await page.textContent("#status"), "Ready.");
+  assert.notEqual(await page.evaluate(() => window.__prescreen.verdict), null);
+});

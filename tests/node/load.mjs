@@ -5,5 +5,6 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const pkg = await import(path.join(ROOT, "pkg/prescreen.js"));
-pkg.initSync({ module: fs.readFileSync(path.join(ROOT, "pkg/prescreen_bg.wasm")) });
+/** The module's exports; `wasm.memory.buffer.byteLength` is the WASM memory size. */
+export const wasm = pkg.initSync({ module: fs.readFileSync(path.join(ROOT, "pkg/prescreen_bg.wasm")) });
 export const { Screener } = pkg;

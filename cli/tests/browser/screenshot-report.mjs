@@ -23,6 +23,15 @@ for (const report of reports) {
   page.on("dialog", (d) => { problems.push(`dialog (injected script ran): ${d.message()}`); d.dismiss(); });
   await page.goto(url);
   const svgs = await page.locator("svg").count();
+  // Structure, not only behaviour (the report's CSP would stop a script anyway): no element or
+  // inline handler may come from data. The report itself has none of these.
+  const injected = await page.evaluate(() => [
+    ...[...document.querySelectorAll("script, img, iframe, object, embed, a, style ~ style, body style, svg script, foreignObject, textarea")]
+      .map((e) => `element ${e.outerHTML.slice(0, 80)}`),
+    ...[...document.querySelectorAll("*")].flatMap((e) => [...e.attributes]
+      .filter((a) => a.name.startsWith("on") || /javascript:/i.test(a.value)).map((a) => `attribute ${e.tagName} ${a.name}`)),
+  ]);
+  for (const i of injected) problems.push(`injected ${i}`);
   const shot = path.join(outDir, path.basename(report, ".html") + ".png");
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`${report}: ${svgs} charts, screenshot ${shot}, ${problems.length} problems`);
