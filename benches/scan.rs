@@ -93,8 +93,15 @@ fn build(c: &mut Criterion) {
     group.finish();
 }
 
+/// The default lexicon without the learned scorer: the engine of the core issue's targets (the
+/// model is measured on its own in `benches/model.rs`).
+fn lexicon_only() -> Screener {
+    Screener::with_model(Lexicon::default_lexicon(), None).unwrap()
+}
+
 fn scan_short(c: &mut Criterion) {
     let screener = Screener::default();
+    let plain = lexicon_only();
     let ac = bare_automaton(screener.lexicon());
     for (name, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
         let texts = short_texts(file, 1000);
@@ -105,12 +112,13 @@ fn scan_short(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("short_benign_{name}"));
         group.throughput(Throughput::Elements(texts.len() as u64));
         group.bench_function("prescreen", |b| b.iter(|| texts.iter().map(|t| screener.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.bench_function("prescreen_lexicon_only", |b| b.iter(|| texts.iter().map(|t| plain.scan(black_box(t)).hits.len()).sum::<usize>()));
         group.bench_function("bare_aho_corasick", |b| b.iter(|| texts.iter().map(|t| bare_scan(&ac, black_box(t))).sum::<usize>()));
         group.finish();
         let _ = bytes;
     }
     // The 10k-term target: a short benign text against a 10k-term lexicon.
-    let big = Screener::new(synthetic(10_000)).unwrap();
+    let big = Screener::with_model(synthetic(10_000), None).unwrap();
     let texts = short_texts("cn_benign_dev.txt", 1000);
     if !texts.is_empty() {
         let mut group = c.benchmark_group("short_benign_zh_10k_terms");
@@ -122,6 +130,7 @@ fn scan_short(c: &mut Criterion) {
 
 fn scan_long(c: &mut Criterion) {
     let screener = Screener::default();
+    let plain = lexicon_only();
     let ac = bare_automaton(screener.lexicon());
     for (name, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
         let text = long_text(file, 1 << 20);
@@ -132,6 +141,7 @@ fn scan_long(c: &mut Criterion) {
         group.sample_size(10);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function("prescreen", |b| b.iter(|| screener.scan(black_box(&text)).hits.len()));
+        group.bench_function("prescreen_lexicon_only", |b| b.iter(|| plain.scan(black_box(&text)).hits.len()));
         group.bench_function("bare_aho_corasick", |b| b.iter(|| bare_scan(&ac, black_box(&text))));
         group.finish();
     }

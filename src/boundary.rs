@@ -153,11 +153,21 @@ impl Segmenter {
 
 /// If one of `edges` (byte offsets in `text`) is not a UAX #29 word boundary, the word it is in.
 fn latin_crossing(text: &str, start: usize, end: usize, edges: &[usize]) -> Option<String> {
-    let mut lo = start.saturating_sub(LATIN_WINDOW);
+    let bytes = text.as_bytes();
+    let space = |i: usize| bytes[i].is_ascii_whitespace();
+    // Whitespace always breaks a word (UAX #29 WB3a/b, WB3d): an edge next to it, or at either end
+    // of the text, cuts through nothing. The common case of a real hit; no segmentation needed.
+    if edges.iter().all(|&p| p == 0 || p == bytes.len() || space(p - 1) || space(p)) {
+        return None;
+    }
+    // The word around an edge lies between the nearest whitespace on either side.
+    let floor = start.saturating_sub(LATIN_WINDOW);
+    let mut lo = (floor..start).rev().find(|&i| space(i)).map_or(floor, |i| i + 1);
     while !text.is_char_boundary(lo) {
         lo -= 1;
     }
-    let mut hi = (end + LATIN_WINDOW).min(text.len());
+    let ceiling = (end + LATIN_WINDOW).min(text.len());
+    let mut hi = (end..ceiling).find(|&i| space(i)).unwrap_or(ceiling);
     while !text.is_char_boundary(hi) {
         hi += 1;
     }

@@ -110,6 +110,7 @@ impl std::fmt::Display for Failure {
 fn describe_hits(screener: &Screener, text: &str, term: &str) -> String {
     let verdict = screener.scan(text);
     let hits: Vec<&str> = verdict.hits.iter().map(|h| h.term.as_str()).collect();
+    let shadow: Vec<&str> = verdict.shadow.iter().map(|h| h.term.as_str()).collect();
     let suppressed: Vec<String> = verdict
         .suppressed
         .iter()
@@ -117,20 +118,30 @@ fn describe_hits(screener: &Screener, text: &str, term: &str) -> String {
         .map(|s| format!("suppressed ({:?}: {})", s.reason, s.detail))
         .collect();
     let mut out = if hits.is_empty() { "no hits".to_string() } else { format!("hits [{}]", hits.join(", ")) };
+    if !shadow.is_empty() {
+        out.push_str(&format!(", shadow hits [{}]", shadow.join(", ")));
+    }
     if !suppressed.is_empty() {
         out.push_str(&format!(", {}", suppressed.join(", ")));
     }
     out
 }
 
-/// Runs every term's examples. Returns the failures and how many examples ran.
+/// Whether a text gives a hit of the term: counted, or in `shadow` for a shadow term.
+fn matches(screener: &Screener, text: &str, term: &str) -> bool {
+    let verdict = screener.scan(text);
+    verdict.has_hit(term) || verdict.has_shadow_hit(term)
+}
+
+/// Runs every term's examples (a shadow term's hit is looked for in `shadow`). Returns the
+/// failures and how many examples ran.
 pub fn check_examples(screener: &Screener) -> (Vec<Failure>, usize) {
     let mut failures = Vec::new();
     let mut ran = 0;
     for term in &screener.lexicon().terms {
         for text in &term.examples.matches {
             ran += 1;
-            if !screener.scan(text).has_hit(&term.id) {
+            if !matches(screener, text, &term.id) {
                 failures.push(Failure {
                     kind: "example",
                     id: term.id.clone(),
@@ -143,7 +154,7 @@ pub fn check_examples(screener: &Screener) -> (Vec<Failure>, usize) {
         }
         for text in &term.examples.no_match {
             ran += 1;
-            if screener.scan(text).has_hit(&term.id) {
+            if matches(screener, text, &term.id) {
                 failures.push(Failure {
                     kind: "example",
                     id: term.id.clone(),

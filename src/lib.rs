@@ -54,8 +54,11 @@
 //! - [`verdict`]: the result types.
 //! - `screener`: compiling a lexicon and scanning.
 //! - [`check`]: running term examples and the case database.
+//! - `shared`: [`SharedScreener`], one screener shared by threads and swapped for a new lexicon
+//!   while they scan (native builds).
 //!
-//! The core does no I/O and starts no threads. [`Screener`] is `Send + Sync`.
+//! The core does no I/O, starts no threads and reads no clock (a lexicon's `expires` dates are
+//! judged against the day you give [`LexiconBuilder::today`]). [`Screener`] is `Send + Sync`.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -70,19 +73,23 @@ mod normalize;
 mod overlap;
 mod score;
 mod screener;
+#[cfg(not(target_arch = "wasm32"))]
+mod shared;
 mod span;
 pub mod verdict;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use lexicon::{
-    Boundary, Category, Diagnostic, Evasion, EvasionSet, Format, Lexicon, LexiconBuilder, LexiconError, Profile,
-    Rule, Signal, Term, Thresholds,
+    Boundary, Category, Date, DateError, Diagnostic, Evasion, EvasionSet, Expired, ExpiredKind, Format, Lexicon,
+    LexiconBuilder, LexiconError, Mode, Profile, Rule, Signal, Term, Thresholds,
 };
 pub use limit::{ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 pub use model::{Model, ModelError};
 pub use screener::{Screener, UnknownProfile};
+#[cfg(not(target_arch = "wasm32"))]
+pub use shared::SharedScreener;
 pub use verdict::{
-    CategoryScore, Decision, Hit, LexiconInfo, ModelFeature, ModelVerdict, Span, SuppressReason, Suppressed, Truncated,
-    Verdict,
+    CategoryScore, Decision, Hit, LexiconInfo, ModelFeature, ModelVerdict, ShadowOutcome, Span, SuppressReason,
+    Suppressed, Truncated, Verdict,
 };

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::boundary::Segmenter;
-use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, LexiconError, Profile, Signal};
+use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, LexiconError, Mode, Profile, Signal};
 use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
@@ -20,7 +20,7 @@ use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, 
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
-use crate::verdict::{Decision, Hit, LexiconInfo, SuppressReason, Suppressed, Truncated, Verdict};
+use crate::verdict::{Decision, Hit, LexiconInfo, ShadowOutcome, SuppressReason, Suppressed, Truncated, Verdict};
 
 /// Most noise characters allowed between two characters of one match (`冰 😀 毒`).
 const MAX_GAP: u16 = 6;
@@ -111,6 +111,9 @@ pub struct Screener {
     syllable_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
     model: Option<Model>,
+    /// jieba knowing the shadow terms' words too, for scans that count shadow terms as live;
+    /// `None` when no shadow term adds a Chinese word (see [`Screener::scan_inner`]).
+    shadow_segmenter: Option<Segmenter>,
     /// The input cap (see [`Screener::with_max_input_bytes`]).
     max_input_bytes: usize,
 }
@@ -206,6 +209,7 @@ impl Screener {
         let mut syllables: Patterns<SyllablePattern> = Patterns::new();
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut han_words: HashSet<String> = HashSet::new();
+        let mut shadow_words: HashSet<String> = HashSet::new();
 
         for (t, term) in lexicon.terms.iter().enumerate() {
             let term_index = t as u32;
@@ -225,7 +229,10 @@ impl Screener {
                 let unit_chars: Vec<char> = view.units.iter().map(|u| u.ch).collect();
                 let all_han = unit_chars.iter().all(|&c| is_han(c));
                 if all_han && unit_chars.len() >= 2 {
-                    han_words.insert(view.text.clone());
+                    // Shadow terms stay out of the live dictionary: their words would move the
+                    // word boundaries of live terms, and a shadow term never changes a decision.
+                    let words = if term.mode == Mode::Live { &mut han_words } else { &mut shadow_words };
+                    words.insert(view.text.clone());
                 }
                 chars.add(
                     view.text.clone().into_bytes(),
@@ -299,7 +306,14 @@ impl Screener {
         }
         let mut han_words: Vec<String> = han_words.into_iter().collect();
         han_words.sort(); // deterministic dictionary, whatever the hash order
+        shadow_words.retain(|w| !han_words.contains(w));
+        let shadow_segmenter = (!shadow_words.is_empty()).then(|| {
+            let mut all: Vec<&str> = han_words.iter().chain(&shadow_words).map(String::as_str).collect();
+            all.sort();
+            Segmenter::new(all)
+        });
         Ok(Screener {
+            shadow_segmenter,
             segmenter: Segmenter::new(han_words.iter().map(String::as_str)),
             char_ac: Automaton::new(&chars.bytes),
             char_patterns: chars.refs,
@@ -428,7 +442,28 @@ impl Screener {
         }
     }
 
+    /// Scans a text. Shadow terms and rules (`mode = "shadow"`) take no part in the verdict's
+    /// counted fields; when one of them may fire, the text is scanned again as if they were live
+    /// (with a segmenter that knows their words), and that scan gives the `shadow` list and the
+    /// `shadow_outcome`. Texts without a shadow match pay nothing more.
     fn scan_inner(&self, text: &str, profile: Option<&Profile>, profile_name: &str, use_model: bool) -> Verdict {
+        let (mut verdict, shadow_seen) = self.scan_as(text, profile, profile_name, use_model, false);
+        let shadow_rules = self.lexicon.rules.iter().any(|r| r.mode == Mode::Shadow);
+        if shadow_seen || (shadow_rules && !verdict.hits.is_empty()) {
+            let (live, _) = self.scan_as(text, profile, profile_name, use_model, true);
+            if !live.shadow.is_empty() {
+                verdict.shadow = live.shadow;
+                verdict.shadow_outcome =
+                    Some(ShadowOutcome { decision: live.decision, score: live.score, categories: live.categories });
+            }
+        }
+        verdict
+    }
+
+    /// One scan. Plain (`shadow_live` false): shadow terms and rules are left out, and the flag
+    /// returned says whether a shadow term matched. As if live: they count, and the verdict's
+    /// `shadow` holds their hits.
+    fn scan_as(&self, text: &str, profile: Option<&Profile>, profile_name: &str, use_model: bool, shadow_live: bool) -> (Verdict, bool) {
         let view = self.folder.fold(text);
         let mut found: Vec<Found> = Vec::new();
         let mut allows: Vec<(u32, u16, u32, u32)> = Vec::new(); // term, phrase, first, last
@@ -456,6 +491,16 @@ impl Screener {
             });
         }
 
+        let is_shadow = |f: &Found| self.lexicon.terms[f.term as usize].mode == Mode::Shadow;
+        let shadow_seen = found.iter().any(is_shadow);
+        if shadow_seen && !shadow_live {
+            found.retain(|f| !is_shadow(f));
+        }
+        let segmenter = match &self.shadow_segmenter {
+            Some(s) if shadow_live => s,
+            _ => &self.segmenter,
+        };
+
         // Classify: counted, or suppressed (allow phrase, word boundary). One result per term and
         // unit range; the character automaton ran first, so a plain match wins over a fuzzy one.
         let mut seen: HashSet<(u32, u32, u32)> = HashSet::new();
@@ -473,7 +518,7 @@ impl Screener {
             }
             let check_word = term.boundary == Boundary::Word || f.surface == Surface::Initials;
             if check_word {
-                if let Some(word) = self.segmenter.crossing_word(text, &view, f.first as usize, f.last as usize) {
+                if let Some(word) = segmenter.crossing_word(text, &view, f.first as usize, f.last as usize) {
                     suppressed.push((f, SuppressReason::Word, word));
                     continue;
                 }
@@ -538,7 +583,14 @@ impl Screener {
             })
             .collect();
 
-        let rule_hits = self.apply_rules(text, &hits);
+        let rule_hits = self.apply_rules(text, &hits, shadow_live);
+        // As if live, the shadow terms' and rules' own hits are also the verdict's `shadow`.
+        let mut shadow: Vec<Hit> = Vec::new();
+        if shadow_live {
+            shadow.extend(counted.iter().zip(&hits).filter(|(f, _)| is_shadow(f)).map(|(_, h)| h.clone()));
+            shadow.extend(rule_hits.iter().filter(|h| self.lexicon.rule(&h.term).is_some_and(|r| r.mode == Mode::Shadow)).cloned());
+            shadow.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
+        }
         hits.extend(rule_hits);
         hits.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
         let mut suppressed = suppressed;
@@ -548,7 +600,7 @@ impl Screener {
         // lexicon alone gives, or review (see docs/model.md, "Decision rule").
         let mut capped: Option<&str> = None;
         let judgement = match &self.model {
-            Some(m) if use_model && self.model_enabled(profile) => Some((m, m.judge(text, &view, &self.segmenter, &hits))),
+            Some(m) if use_model && self.model_enabled(profile) => Some((m, m.judge(text, &view, segmenter, &hits))),
             _ => None,
         };
         let mut evidence: Vec<Evidence<'_>> = hits
@@ -579,7 +631,7 @@ impl Screener {
                 }
             }
         }
-        Verdict {
+        let verdict = Verdict {
             decision: scores.decision,
             score: scores.score,
             lexicon: LexiconInfo { name: self.lexicon.name.clone(), version: self.lexicon.version.clone() },
@@ -588,20 +640,24 @@ impl Screener {
             signals: scores.signals,
             hits,
             suppressed,
+            shadow,
+            shadow_outcome: None,
             model: judgement.map(|(_, j)| j.verdict),
             truncated: None,
-        }
+        };
+        (verdict, shadow_seen)
     }
 
-    /// Combination rules: each fires once, on the first set of hits (one per `all_of` entry) that
-    /// lies within `within` characters: anchored on the earliest hit (in text order) of the first
-    /// entry that has partners, each partner the earliest hit of its entry within reach.
+    /// Combination rules (shadow rules too when `with_shadow`): each fires once, on the first set
+    /// of hits (one per `all_of` entry) that lies within `within` characters: anchored on the
+    /// earliest hit (in text order) of the first entry that has partners, each partner the
+    /// earliest hit of its entry within reach.
     ///
     /// Partners are looked up in an index sorted by position ([`ByStart`]), not by trying every
     /// hit against every other: a text with thousands of far-apart hits stays linear.
-    fn apply_rules(&self, text: &str, hits: &[Hit]) -> Vec<Hit> {
+    fn apply_rules(&self, text: &str, hits: &[Hit], with_shadow: bool) -> Vec<Hit> {
         let mut out = Vec::new();
-        for rule in &self.lexicon.rules {
+        for rule in self.lexicon.rules.iter().filter(|r| with_shadow || r.mode == Mode::Live) {
             let candidates: Vec<Vec<&Hit>> = rule
                 .all_of
                 .iter()

@@ -144,6 +144,14 @@ pub struct Verdict {
     pub hits: Vec<Hit>,
     /// Matches found but not counted.
     pub suppressed: Vec<Suppressed>,
+    /// Hits of shadow terms and rules (`mode = "shadow"`), in the shape of `hits`: matched and
+    /// reported, never counted in any score or decision. Left out of the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shadow: Vec<Hit>,
+    /// What the verdict would be if the shadow terms and rules were live; there when `shadow`
+    /// is not empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shadow_outcome: Option<ShadowOutcome>,
     /// The learned scorer's judgement, when a model is on (see [`crate::Model`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelVerdict>,
@@ -162,6 +170,17 @@ pub struct Truncated {
     /// The bytes scanned: the longest prefix within the cap that ends on a char boundary.
     /// Spans index the original text and all lie inside this prefix.
     pub scanned: usize,
+}
+
+/// The decision, score and categories a text would get with the shadow terms and rules live.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShadowOutcome {
+    /// Decision if the shadow terms were live.
+    pub decision: Decision,
+    /// Overall score if the shadow terms were live.
+    pub score: f64,
+    /// Categories with a score above 0 if the shadow terms were live.
+    pub categories: BTreeMap<String, CategoryScore>,
 }
 
 /// The learned scorer's judgement on a text.
@@ -193,5 +212,10 @@ impl Verdict {
     /// Whether a hit of this term id was counted.
     pub fn has_hit(&self, term: &str) -> bool {
         self.hits.iter().any(|h| h.term == term)
+    }
+
+    /// Whether a shadow hit of this term id was reported.
+    pub fn has_shadow_hit(&self, term: &str) -> bool {
+        self.shadow.iter().any(|h| h.term == term)
     }
 }

@@ -14,7 +14,7 @@
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
-use crate::{Lexicon, LexiconError};
+use crate::{Date, Format, Lexicon, LexiconBuilder, LexiconError};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -60,6 +60,10 @@ export interface Verdict {
   signals: Partial<Record<Signal, number>>;
   hits: Hit[];
   suppressed: Suppressed[];
+  /** Hits of shadow terms and rules (`mode = "shadow"`): reported, never counted. */
+  shadow?: Hit[];
+  /** The decision, score and categories with the shadow terms live (when `shadow` is there). */
+  shadow_outcome?: ShadowOutcome;
   /** The learned scorer's judgement, when a model is on. */
   model?: ModelVerdict;
   /** Only from the native `scan`: the text was over the input cap and only `scanned` of its `len`
@@ -79,6 +83,21 @@ export interface ModelVerdict {
   /** The largest positive contributions, largest first. */
   features: ModelFeature[];
 }
+/** What a verdict would be with the shadow terms and rules live. */
+export interface ShadowOutcome { decision: Decision; score: number; categories: Record<string, CategoryScore>; }
+/** One layer of `Screener.fromLayers`: `"default"` (the embedded lexicon) or a lexicon text. */
+export type LexiconLayer = "default" | {
+  text: string;
+  /** Named in error messages (default `layer N`). */
+  name?: string;
+  /** Default: `json` when the name ends in `.json`, else `toml`. */
+  format?: "toml" | "json";
+};
+/** Options of `Screener.fromLayers`. */
+export interface LayerOptions {
+  /** The day `expires` dates are judged against, `YYYY-MM-DD` (default: today, UTC). */
+  today?: string;
+}
 /** A category of the lexicon. */
 export interface CategoryInfo { id: string; name: string; review: number; block: number; }
 "#;
@@ -92,6 +111,37 @@ fn scan_error(e: crate::ScanError) -> JsError {
         crate::ScanError::InputTooLong { .. } => js_error(format_args!("{e} (maxInputBytes)")),
         e => js_error(e),
     }
+}
+
+/// Today's UTC date from the JS clock: lexicon `expires` dates are judged against it (the core
+/// has no clock of its own).
+fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date::new(now.get_utc_full_year() as i32, now.get_utc_month() + 1, now.get_utc_date()).expect("the JS clock gives a real date")
+}
+
+/// One file's text, built for today.
+fn single(name: &str, text: &str, format: Format) -> Result<Lexicon, LexiconError> {
+    LexiconBuilder::new().add(name, text, format)?.today(today()).build()
+}
+
+/// Reads a `fromLayers` layer into the builder.
+fn add_layer(builder: LexiconBuilder, layer: &JsValue, n: u32) -> Result<LexiconBuilder, JsError> {
+    if layer.as_string().as_deref() == Some("default") {
+        return builder.try_add_default().map_err(js_error);
+    }
+    let field = |key: &str| js_sys::Reflect::get(layer, &key.into()).ok().and_then(|v| v.as_string());
+    let text = layer.is_object().then(|| field("text")).flatten().ok_or_else(|| {
+        js_error(format!("layer {n}: a layer is \"default\" or an object {{ text, name?, format? }}"))
+    })?;
+    let name = field("name").unwrap_or_else(|| format!("layer {n}"));
+    let format = match field("format").as_deref() {
+        None => Format::from_path(&name),
+        Some("toml") => Format::Toml,
+        Some("json") => Format::Json,
+        Some(other) => return Err(js_error(format!("{name}: format must be \"toml\" or \"json\", found {other:?}"))),
+    };
+    builder.add(&name, &text, format).map_err(js_error)
 }
 
 fn compile(lexicon: Result<Lexicon, LexiconError>) -> Result<Screener, JsError> {
@@ -120,21 +170,49 @@ impl Screener {
     /// A screener on the embedded default lexicon.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Screener {
-        Screener {
-            inner: crate::Screener::default(),
-        }
+        let lexicon = LexiconBuilder::new().add_default().today(today()).build();
+        compile(lexicon).expect("the embedded default lexicon compiles (checked by the test suite)")
     }
 
-    /// A screener on a lexicon in TOML. Throws an `Error` naming line and column when it is bad.
+    /// A screener on a lexicon in TOML, as of today (UTC) for `expires`. Throws an `Error`
+    /// naming line and column when it is bad.
     #[wasm_bindgen(js_name = fromToml)]
     pub fn from_toml(text: &str) -> Result<Screener, JsError> {
-        compile(Lexicon::from_toml_str(text))
+        compile(single("<toml>", text, Format::Toml))
     }
 
     /// A screener on a lexicon in JSON (the TOML structure). Throws like `fromToml`.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: &str) -> Result<Screener, JsError> {
-        compile(Lexicon::from_json_str(text))
+        compile(single("<json>", text, Format::Json))
+    }
+
+    /// A screener on layered lexicons, later layers adding terms or overriding them by id:
+    /// `Screener.fromLayers(["default", { name: "event.toml", text }])` puts a pack on the
+    /// default. `options.today` (`YYYY-MM-DD`) sets the day `expires` dates are judged against
+    /// (default: today, UTC; see `LayerOptions`). Throws an `Error` naming the layer, line and
+    /// column when one is bad.
+    #[wasm_bindgen(js_name = fromLayers)]
+    pub fn from_layers(
+        #[wasm_bindgen(unchecked_param_type = "LexiconLayer[]")] layers: JsValue,
+        options: Option<js_sys::Object>,
+    ) -> Result<Screener, JsError> {
+        if !js_sys::Array::is_array(&layers) {
+            return Err(js_error("fromLayers takes an array of layers"));
+        }
+        let today_option = options.and_then(|o| js_sys::Reflect::get(&o, &"today".into()).ok());
+        let day = match today_option.filter(|v| !v.is_undefined()) {
+            None => today(),
+            Some(v) => {
+                let s = v.as_string().ok_or_else(|| js_error("options.today must be a string YYYY-MM-DD"))?;
+                s.parse::<Date>().map_err(|e| js_error(format!("options.today: {e}")))?
+            }
+        };
+        let mut builder = LexiconBuilder::new().today(day);
+        for (n, layer) in js_sys::Array::from(&layers).iter().enumerate() {
+            builder = add_layer(builder, &layer, n as u32 + 1)?;
+        }
+        compile(builder.build())
     }
 
     /// The embedded default lexicon as one TOML text (for an editor).
@@ -324,6 +402,33 @@ mod tests {
                 .unwrap(),
         );
         assert!(message.contains("unknown profile"), "{message}");
+    }
+
+    #[wasm_bindgen_test]
+    fn layers_with_expiry_and_shadow() {
+        let pack = "[[term]]\nid = \"drugs.x\"\ntext = \"蓝精灵\"\ncategory = \"drugs\"\nsignal = \"implicit\"\nweight = 0.7\nexpires = \"2026-11-30\"\n\
+                    [[term]]\nid = \"drugs.y\"\ntext = \"冰糖\"\ncategory = \"drugs\"\nsignal = \"implicit\"\nweight = 0.7\nmode = \"shadow\"\n";
+        let layer = js_sys::Object::new();
+        js_sys::Reflect::set(&layer, &"name".into(), &"event.toml".into()).unwrap();
+        js_sys::Reflect::set(&layer, &"text".into(), &pack.into()).unwrap();
+        let layers = js_sys::Array::of2(&"default".into(), &layer);
+        let options = |day: &str| {
+            let o = js_sys::Object::new();
+            js_sys::Reflect::set(&o, &"today".into(), &day.into()).unwrap();
+            Some(o)
+        };
+        let s = Screener::from_layers(layers.clone().into(), options("2026-11-30")).map_err(error_message).unwrap();
+        assert_eq!(s.lexicon_name(), "default", "a layer without [lexicon] adds no name");
+        let v = s.scan("蓝精灵和冰糖");
+        let hits = get(&v, "hits").dyn_into::<js_sys::Array>().unwrap();
+        assert_eq!(get(&hits.get(0), "term").as_string().unwrap(), "drugs.x");
+        let shadow = get(&v, "shadow").dyn_into::<js_sys::Array>().unwrap();
+        assert_eq!(get(&shadow.get(0), "term").as_string().unwrap(), "drugs.y");
+        let later = Screener::from_layers(layers.into(), options("2026-12-01")).map_err(error_message).unwrap();
+        assert_eq!(later.term_count(), s.term_count() - 1);
+        let bad = js_sys::Array::of1(&"defaults".into());
+        let message = error_message(Screener::from_layers(bad.into(), None).err().unwrap());
+        assert!(message.contains("layer 1"), "{message}");
     }
 
     #[wasm_bindgen_test]

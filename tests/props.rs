@@ -6,7 +6,8 @@
 //! characters, bidirectional marks and overrides, long combining sequences, non-characters,
 //! U+FFFD (what a lone surrogate from JavaScript becomes; the WASM side is tested in
 //! tests/node/), emoji sequences, term characters with their disguises, very long runs of one
-//! character. CI runs 256 cases per property; `scripts/fuzz-props` runs a million.
+//! character. CI runs 256 cases per property (32 in debug builds); `scripts/fuzz-props` runs a
+//! million.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -106,7 +107,19 @@ fn tricky() -> impl Strategy<Value = String> {
     prop::collection::vec(tricky_piece(), 0..40).prop_map(|p| p.concat())
 }
 
+/// Cases per property: `PROPTEST_CASES` when set (`scripts/fuzz-props`), else 256 as in CI — and
+/// 32 in a debug build, where a scan costs ten times more (plain `cargo test`).
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) { 32 } else { 256 });
+    ProptestConfig { cases, ..ProptestConfig::default() }
+}
+
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn any_string_is_safe(text in any::<String>()) {
         let v = screener().scan(&text);

@@ -1,19 +1,34 @@
-//! What several commands share: loading the (layered) lexicon named by `--lexicon` options.
+//! What several commands share: loading the (layered) lexicon named by `--lexicon` options, for
+//! the day given by `--today` (else the system clock's UTC date).
 
 use std::fs;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use prescreen::{Format, Lexicon, LexiconBuilder, Screener};
+use prescreen::{Date, Format, Lexicon, LexiconBuilder, Screener};
 
 /// An error that ends the command with exit code 2 (usage or input problems).
 pub type CliError = Box<dyn std::error::Error>;
 
-/// `--lexicon` options: none means the embedded default; `default` names it; files are layered in
-/// order, later ones adding to or overriding earlier ones by id.
-pub fn load_lexicon(paths: &[String]) -> Result<Lexicon, CliError> {
-    if paths.is_empty() {
-        return Ok(LexiconBuilder::new().try_add_default()?.build()?);
+/// The day lexicon `expires` dates are judged against: `--today YYYY-MM-DD`, else today's UTC
+/// date from the system clock (the core has no clock of its own).
+pub fn today(arg: Option<&str>) -> Result<Date, CliError> {
+    match arg {
+        Some(s) => Ok(s.parse().map_err(|e| format!("--today: {e}"))?),
+        None => {
+            let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| "the system clock is before 1970")?.as_secs();
+            Ok(Date::from_unix_days((secs / 86_400) as i64))
+        }
     }
-    let mut builder = LexiconBuilder::new();
+}
+
+/// `--lexicon` options: none means the embedded default; `default` names it; files are layered in
+/// order, later ones adding to or overriding earlier ones by id. Items whose `expires` day is
+/// before `today` are left out.
+pub fn load_lexicon(paths: &[String], today: Date) -> Result<Lexicon, CliError> {
+    if paths.is_empty() {
+        return Ok(LexiconBuilder::new().try_add_default()?.today(today).build()?);
+    }
+    let mut builder = LexiconBuilder::new().today(today);
     for path in paths {
         if path == "default" {
             builder = builder.try_add_default()?;
@@ -23,11 +38,6 @@ pub fn load_lexicon(paths: &[String]) -> Result<Lexicon, CliError> {
         builder = builder.add_bytes(path, &bytes, Format::from_path(path))?;
     }
     Ok(builder.build()?)
-}
-
-/// Loads the lexicon and compiles it.
-pub fn load_screener(paths: &[String]) -> Result<Screener, CliError> {
-    Ok(Screener::new(load_lexicon(paths)?)?)
 }
 
 /// The lexicon and profile options every screening command takes.
@@ -43,9 +53,12 @@ pub struct ScreenArgs {
     #[arg(long)]
     pub no_model: bool,
     /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer
-    /// record gets an error instead of a result.
+    /// text is an error (`scan`: exit code 2; `batch`, `eval`, `report`: an error record).
     #[arg(long, value_name = "N", default_value = "16M", value_parser = parse_bytes)]
     pub max_input_bytes: usize,
+    /// The day `expires` dates are judged against [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 /// Parses a byte count: digits with an optional K, M or G (KiB, MiB, GiB; `16M`, `100MiB`).
@@ -80,7 +93,7 @@ impl ScreenArgs {
     /// Loads the screener and checks that the profile exists (an unknown profile is a usage
     /// error, reported before any input is read).
     pub fn load(&self) -> Result<Screener, CliError> {
-        let lexicon = load_lexicon(&self.lexicons)?;
+        let lexicon = load_lexicon(&self.lexicons, today(self.today.as_deref())?)?;
         let screener = if self.no_model { Screener::with_model(lexicon, None)? } else { Screener::new(lexicon)? };
         let screener = screener.with_max_input_bytes(self.max_input_bytes);
         screener.scan_with_profile("", &self.profile)?;

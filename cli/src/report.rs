@@ -89,6 +89,16 @@ struct ResultLite {
     #[serde(default)]
     hits: Vec<HitLite>,
     lexicon: Option<LexiconLite>,
+    /// Hits of shadow terms and rules (reported, not counted).
+    #[serde(default)]
+    shadow: Vec<HitLite>,
+    /// The decision with the shadow terms live.
+    shadow_outcome: Option<OutcomeLite>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeLite {
+    decision: String,
 }
 
 #[derive(Deserialize, Clone)]
@@ -304,6 +314,21 @@ struct Aggregate {
     examples: BTreeMap<String, Vec<Example>>,
     per_category: usize,
     lexicon: Option<LexiconLite>,
+    shadow: ShadowStats,
+}
+
+/// What the shadow terms would have done (`shadow` and `shadow_outcome` of each result).
+#[derive(Default)]
+struct ShadowStats {
+    /// Texts with at least one shadow hit.
+    texts: u64,
+    /// Decision now → decision with the shadow terms live, for texts where it would change.
+    changes: BTreeMap<(usize, usize), u64>,
+    terms: HashMap<String, TermStats>,
+    /// Texts that would change decision, per shadow term.
+    term_changes: HashMap<String, u64>,
+    /// The first texts that would change decision, highest new decision first.
+    examples: Vec<(usize, Example)>,
 }
 
 impl Aggregate {
@@ -322,6 +347,7 @@ impl Aggregate {
             examples: BTreeMap::new(),
             per_category,
             lexicon: None,
+            shadow: ShadowStats::default(),
         }
     }
 
@@ -383,6 +409,7 @@ impl Aggregate {
                 t.texts += 1;
             }
         }
+        self.add_shadow(&id, &result, text.as_deref(), d);
         // Examples: the highest-scoring texts of each category with a hit.
         let mut cats: Vec<&str> = result.hits.iter().map(|h| h.category.as_str()).collect();
         cats.sort_unstable();
@@ -404,6 +431,120 @@ impl Aggregate {
             list.sort_by(|a, b| b.score.total_cmp(&a.score));
             list.truncate(self.per_category);
         }
+    }
+
+    fn add_shadow(&mut self, id: &Value, result: &ResultLite, text: Option<&str>, now: usize) {
+        if result.shadow.is_empty() {
+            return;
+        }
+        let s = &mut self.shadow;
+        s.texts += 1;
+        let live = result
+            .shadow_outcome
+            .as_ref()
+            .and_then(|o| DECISIONS.iter().position(|x| *x == o.decision))
+            .unwrap_or(now);
+        if live != now {
+            *s.changes.entry((now, live)).or_default() += 1;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for h in &result.shadow {
+            let t = s.terms.entry(h.term.clone()).or_default();
+            t.hits += 1;
+            t.category.clone_from(&h.category);
+            t.signal.clone_from(&h.signal);
+            if t.forms.len() < 50 || t.forms.contains_key(&h.matched) {
+                *t.forms.entry(h.matched.clone()).or_default() += 1;
+            }
+            if !seen.contains(&h.term.as_str()) {
+                seen.push(&h.term);
+                t.texts += 1;
+                if live != now {
+                    *s.term_changes.entry(h.term.clone()).or_default() += 1;
+                }
+            }
+        }
+        if live != now && (s.examples.len() < self.per_category * 2 || s.examples.last().is_some_and(|(l, _)| *l < live)) {
+            let example = Example {
+                score: result.score,
+                id: id.clone(),
+                decision: result.decision.clone(),
+                text: text.map(|t| t.chars().take(2000).collect()),
+                hits: result.shadow.clone(),
+            };
+            s.examples.push((live, example));
+            // Stable: among equal new decisions, the earliest texts stay.
+            s.examples.sort_by_key(|e| std::cmp::Reverse(e.0));
+            s.examples.truncate(self.per_category * 2);
+        }
+    }
+
+    /// The shadow section: what shadow terms matched and what they would have decided.
+    fn shadow_section(&self, h: &mut String) {
+        let s = &self.shadow;
+        if s.texts == 0 {
+            return;
+        }
+        let pct = |n: u64| if self.texts == 0 { 0.0 } else { n as f64 * 100.0 / self.texts as f64 };
+        let would: u64 = s.changes.values().sum();
+        let _ = write!(
+            h,
+            "<h2>Shadow terms (matched, not counted)</h2><p>{} texts ({:.1}%) have shadow hits; with the shadow terms live, <b>{would}</b> ({:.1}%) would change decision",
+            s.texts,
+            pct(s.texts),
+            pct(would),
+        );
+        let changes: Vec<String> =
+            s.changes.iter().map(|((a, b), n)| format!("{} → {} {n}", DECISIONS[*a], DECISIONS[*b])).collect();
+        if !changes.is_empty() {
+            let _ = write!(h, ": {}", changes.join(", "));
+        }
+        h.push_str(".</p>");
+        let mut terms: Vec<(&String, &TermStats)> = s.terms.iter().collect();
+        terms.sort_by(|a, b| b.1.texts.cmp(&a.1.texts).then(a.0.cmp(b.0)));
+        h.push_str("<table><tr><th>shadow term</th><th>category</th><th>signal</th><th>hits</th><th>texts</th><th>texts that would change decision</th><th>forms seen (count)</th></tr>");
+        for (t, st) in terms.iter().take(50) {
+            let mut forms: Vec<(&String, &u64)> = st.forms.iter().collect();
+            forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let forms: Vec<String> = forms.iter().take(6).map(|(f, n)| format!("{} ({n})", esc(f))).collect();
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(t),
+                esc(&st.category),
+                esc(&st.signal),
+                st.hits,
+                st.texts,
+                s.term_changes.get(*t).copied().unwrap_or(0),
+                forms.join(", ")
+            );
+        }
+        h.push_str("</table>");
+        if s.examples.is_empty() {
+            return;
+        }
+        h.push_str("<h3>Texts the shadow terms would change</h3><table><tr><th>id</th><th>decision now → live</th><th>text / shadow matches</th><th>shadow hits</th></tr>");
+        for (live, e) in &s.examples {
+            let id = match &e.id {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            let text = match &e.text {
+                Some(t) => highlight(t, &e.hits),
+                None => e.hits.iter().map(|hh| format!("<mark>{}</mark>", esc(&hh.matched))).collect::<Vec<_>>().join(" "),
+            };
+            let evidence: Vec<String> = e.hits.iter().map(|hh| format!("{} «{}»", esc(&hh.term), esc(&hh.matched))).collect();
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td><span class=\"{d}\">{d}</span> → <span class=\"{l}\">{l}</span></td><td class=\"text\">{}</td><td>{}</td></tr>",
+                esc(&id),
+                text,
+                evidence.join("<br>"),
+                d = esc(&e.decision),
+                l = DECISIONS[*live],
+            );
+        }
+        h.push_str("</table>\n");
     }
 
     fn html(&self, title: &str, input: &str, lexicon: &LexiconLite) -> String {
@@ -568,7 +709,9 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
                 forms.join(", ")
             );
         }
-        h.push_str("</table>\n<h2>Example hits by category</h2>");
+        h.push_str("</table>\n");
+        self.shadow_section(&mut h);
+        h.push_str("<h2>Example hits by category</h2>");
         if self.examples.is_empty() {
             h.push_str("<p class=\"small\">no hits</p>");
         }

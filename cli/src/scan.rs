@@ -5,32 +5,24 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::common::{load_screener, scan_error, CliError};
+use crate::common::{scan_error, CliError, ScreenArgs};
 
 /// Screen one text (the argument, or stdin) and print the verdict.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"")]
+#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"\n  prescreen scan --lexicon default --lexicon event.toml --today 2026-12-20 \"…\"   # as on that day")]
 pub struct ScanArgs {
     /// The text (read from stdin when absent).
     text: Option<String>,
-    /// Lexicon file (TOML or JSON); repeat to layer; `default` names the embedded one.
-    #[arg(long = "lexicon", value_name = "FILE")]
-    lexicons: Vec<String>,
-    /// Profile whose thresholds apply.
-    #[arg(long, default_value = "default")]
-    profile: String,
+    #[command(flatten)]
+    screen: ScreenArgs,
     /// Print the JSON result instead of a summary.
     #[arg(long)]
     json: bool,
-    /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer one
-    /// is an error (exit code 2).
-    #[arg(long, value_name = "N", default_value = "16M", value_parser = crate::common::parse_bytes)]
-    max_input_bytes: usize,
 }
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
-    let screener = load_screener(&args.lexicons)?.with_max_input_bytes(args.max_input_bytes);
-    let max = args.max_input_bytes;
+    let screener = args.screen.load()?;
+    let max = args.screen.max_input_bytes;
     let text = match args.text {
         Some(t) => t,
         None => {
@@ -49,7 +41,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
             String::from_utf8(bytes).map_err(|e| format!("stdin is not UTF-8: {}", e.utf8_error()))?
         }
     };
-    let verdict = screener.try_scan_with_profile(&text, &args.profile).map_err(scan_error)?;
+    let verdict = screener.try_scan_with_profile(&text, &args.screen.profile).map_err(scan_error)?;
     if args.json {
         println!("{}", serde_json::to_string(&verdict)?);
         return Ok(ExitCode::SUCCESS);
@@ -72,6 +64,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
             if via.is_empty() { String::new() } else { format!(" via {}", via.join("+")) },
             hit.policy.as_deref().map(|p| format!(" policy {p}")).unwrap_or_default(),
         );
+    }
+    for hit in &verdict.shadow {
+        println!("  shadow (not counted) {:?} [{}..{}] {} {} {} w={:.2}", hit.matched, hit.span.char[0], hit.span.char[1], hit.term, hit.category, hit.signal, hit.weight);
+    }
+    if let Some(o) = &verdict.shadow_outcome {
+        println!("  with the shadow terms live: {} {:.2}", o.decision, o.score);
     }
     for s in &verdict.suppressed {
         println!("  not counted {:?} [{}..{}] {}: {:?} {}", s.matched, s.span.char[0], s.span.char[1], s.term, s.reason, s.detail);

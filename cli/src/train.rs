@@ -10,7 +10,7 @@ use clap::Args;
 use prescreen::model::train::{train, Example, Progress, TrainOptions};
 use prescreen::Screener;
 
-use crate::common::{load_lexicon, CliError};
+use crate::common::{load_lexicon, today, CliError};
 
 /// Train the learned scorer on labelled JSONL (`text`, `label` 1 risky / 0 benign, optional
 /// `category`) and write a model file.
@@ -96,7 +96,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode, CliError> {
         eprintln!("read {path}: {} examples so far", examples.len());
     }
 
-    let screener = Screener::with_model(load_lexicon(&args.lexicons)?, None)?;
+    let screener = Screener::with_model(load_lexicon(&args.lexicons, today(None)?)?, None)?;
     let options = TrainOptions {
         heads,
         seed: args.seed,

@@ -5,6 +5,7 @@
 //! are merged and cross-checked by [`LexiconBuilder::build`]. Only a complete, valid lexicon ever
 //! comes out: there is no half-loaded state.
 
+mod date;
 mod error;
 mod read;
 pub(crate) mod tree;
@@ -14,6 +15,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use date::{Date, DateError};
 pub use error::{Diagnostic, LexiconError};
 pub(crate) use error::SourceMap;
 use read::shown;
@@ -212,6 +214,36 @@ pub enum Boundary {
     Substring,
 }
 
+/// Whether a term's (or rule's) hits count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Hits count in scores and decisions (the default).
+    #[default]
+    Live,
+    /// Hits are matched and reported in the verdict's `shadow` list, never counted: a way to try
+    /// a new term on real traffic before it decides anything.
+    Shadow,
+}
+
+impl Mode {
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Live => "live",
+            Mode::Shadow => "shadow",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Mode> {
+        [Mode::Live, Mode::Shadow].into_iter().find(|m| m.name() == s)
+    }
+
+    fn is_live(&self) -> bool {
+        *self == Mode::Live
+    }
+}
+
 /// A risk category with its decision thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Category {
@@ -260,6 +292,13 @@ pub struct Term {
     pub policy: Option<String>,
     /// Regression examples.
     pub examples: Examples,
+    /// Last day the term is used (the earlier of its own `expires` and its pack's); a lexicon
+    /// built for a later day leaves it out (see [`LexiconBuilder::today`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// `live` (counted) or `shadow` (reported apart, never counted).
+    #[serde(skip_serializing_if = "Mode::is_live")]
+    pub mode: Mode,
     #[serde(skip)]
     pub(crate) origin: Origin,
 }
@@ -281,6 +320,13 @@ pub struct Rule {
     pub weight: f64,
     /// Policy clause this rule enforces.
     pub policy: Option<String>,
+    /// Last day the rule is used, like a term's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// `live` (counted) or `shadow`: a shadow rule sees live and shadow hits, and its hit is
+    /// reported in `shadow`.
+    #[serde(skip_serializing_if = "Mode::is_live")]
+    pub mode: Mode,
     #[serde(skip)]
     pub(crate) origin: Origin,
 }
@@ -354,6 +400,54 @@ pub struct Lexicon {
     /// `[lexicon] model = false` turns the learned scorer off (`None`: on, the default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<bool>,
+    /// Packs, terms and rules left out because their `expires` day had passed on the day the
+    /// lexicon was built for (for `prescreen lexicon check`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<Expired>,
+}
+
+/// What kind of item expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpiredKind {
+    /// A whole file (`[lexicon] expires`).
+    Pack,
+    /// A term.
+    Term,
+    /// A rule: its own date passed, or a term it needs expired (named in `because`).
+    Rule,
+}
+
+/// A pack, term or rule left out of a lexicon because its `expires` day has passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expired {
+    /// Pack, term or rule.
+    pub kind: ExpiredKind,
+    /// Its id (a pack: its name, else its file).
+    pub id: String,
+    /// The last day it was used.
+    pub expires: Date,
+    /// For a rule left out because a term it needs expired: that term's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+    /// Where it is defined: file, line, column (the message is empty).
+    #[serde(skip)]
+    pub at: Diagnostic,
+}
+
+impl fmt::Display for Expired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            ExpiredKind::Pack => "pack",
+            ExpiredKind::Term => "term",
+            ExpiredKind::Rule => "rule",
+        };
+        write!(f, "{}:{}:{}: {kind} `{}` ", self.at.file, self.at.line, self.at.column, self.id)?;
+        match &self.because {
+            Some(term) => write!(f, "left out: the term `{term}` it needs expired on {}", self.expires),
+            None => write!(f, "expired on {}", self.expires),
+        }
+    }
 }
 
 /// Format of a lexicon file.
@@ -440,6 +534,11 @@ impl Lexicon {
     pub fn term(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
     }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
 }
 
 impl Default for Lexicon {
@@ -456,6 +555,12 @@ pub(crate) struct Layer {
     pub name: Option<String>,
     pub version: Option<String>,
     pub model: Option<bool>,
+    /// `[lexicon] expires`: the whole file is left out after this day.
+    pub expires: Option<Date>,
+    /// `[lexicon] mode`: the default of the file's terms and rules (already applied to them).
+    pub mode: Mode,
+    /// Where `[lexicon]` and its fields are, for errors about the pack as a whole.
+    pub origin: Origin,
     pub categories: Vec<(Category, Origin)>,
     pub terms: Vec<Term>,
     pub rules: Vec<Rule>,
@@ -490,6 +595,7 @@ pub(crate) struct Layer {
 #[derive(Debug, Clone, Default)]
 pub struct LexiconBuilder {
     layers: Vec<Layer>,
+    today: Option<Date>,
 }
 
 impl LexiconBuilder {
@@ -549,8 +655,43 @@ impl LexiconBuilder {
         Ok(self)
     }
 
+    /// The day the lexicon is built for: packs, terms and rules whose `expires` day is before it
+    /// are left out (and listed in [`Lexicon::expired`]). Without a day nothing expires — the
+    /// core has no clock, so a service passes today's date and rebuilds at least once a day.
+    ///
+    /// ```
+    /// use prescreen::{Date, Format, LexiconBuilder};
+    /// let pack = r#"
+    ///     [[term]]
+    ///     id = "drugs.zh.event-slang"
+    ///     text = "蓝精灵糖"
+    ///     category = "drugs"
+    ///     signal = "implicit"
+    ///     weight = 0.7
+    ///     expires = "2026-12-31"
+    /// "#;
+    /// let build = |day: &str| {
+    ///     LexiconBuilder::new().add_default().add("event.toml", pack, Format::Toml)?.today(day.parse().unwrap()).build()
+    /// };
+    /// assert!(build("2026-12-31")?.term("drugs.zh.event-slang").is_some()); // the last day it counts
+    /// let later = build("2027-01-01")?;
+    /// assert!(later.term("drugs.zh.event-slang").is_none());
+    /// assert_eq!(later.expired[0].id, "drugs.zh.event-slang");
+    /// # Ok::<(), prescreen::LexiconError>(())
+    /// ```
+    pub fn today(mut self, date: Date) -> Self {
+        self.today = Some(date);
+        self
+    }
+
     /// Merges the layers and checks every cross-reference.
+    ///
+    /// Expired items are dropped before merging, so an override that expires uncovers what it
+    /// replaced. A shadow pack or term may add, never take away from what counts: replacing a
+    /// live term or rule, changing a category or profile, or the `model` setting is an error.
     pub fn build(self) -> Result<Lexicon, LexiconError> {
+        let today = self.today;
+        let passed = |expires: Option<Date>| matches!((today, expires), (Some(t), Some(e)) if t > e);
         let mut names = Vec::new();
         let mut versions = Vec::new();
         let mut categories: Vec<(Category, Origin)> = Vec::new();
@@ -560,19 +701,46 @@ impl LexiconBuilder {
         let mut term_index: HashMap<String, usize> = HashMap::new();
         let mut model = None;
         let last_file = self.layers.last().map(|l| l.file.clone()).unwrap_or_else(|| "<lexicon>".into());
+        let mut expired: Vec<Expired> = Vec::new();
+        let mut problems = Vec::new();
 
         for layer in self.layers {
+            let at = layer.origin.item_error(String::new());
+            if passed(layer.expires) {
+                let id = layer.name.clone().unwrap_or_else(|| at.file.clone());
+                expired.push(Expired { kind: ExpiredKind::Pack, id, expires: layer.expires.expect("passed"), because: None, at });
+                continue;
+            }
+            let shadow_pack = layer.mode == Mode::Shadow;
             names.extend(layer.name);
             versions.extend(layer.version);
+            if shadow_pack && layer.model.is_some() {
+                problems.push(layer.origin.at("model", "a shadow pack cannot set `model`: it would change live decisions".into()));
+            }
             model = layer.model.or(model); // a later layer's setting wins
             for (category, origin) in layer.categories {
                 match categories.iter_mut().find(|(c, _)| c.id == category.id) {
+                    Some((old, _)) if shadow_pack && *old != category => problems.push(origin.item_error(format!(
+                        "a shadow pack cannot change category `{}`: it would change live decisions",
+                        category.id
+                    ))),
                     Some(slot) => *slot = (category, origin),
                     None => categories.push((category, origin)),
                 }
             }
             for term in layer.terms {
+                if passed(term.expires) {
+                    let at = term.origin.item_error(String::new());
+                    expired.push(Expired { kind: ExpiredKind::Term, id: term.id, expires: term.expires.expect("passed"), because: None, at });
+                    continue;
+                }
                 match term_index.get(&term.id) {
+                    Some(&i) if term.mode == Mode::Shadow && terms[i].mode == Mode::Live => {
+                        problems.push(term.origin.item_error(format!(
+                            "shadow term `{}` would replace the live term of the same id; give the trial its own id",
+                            term.id
+                        )));
+                    }
                     Some(&i) => terms[i] = term,
                     None => {
                         term_index.insert(term.id.clone(), terms.len());
@@ -581,22 +749,51 @@ impl LexiconBuilder {
                 }
             }
             for rule in layer.rules {
+                if passed(rule.expires) {
+                    let at = rule.origin.item_error(String::new());
+                    expired.push(Expired { kind: ExpiredKind::Rule, id: rule.id, expires: rule.expires.expect("passed"), because: None, at });
+                    continue;
+                }
                 match rules.iter_mut().find(|r| r.id == rule.id) {
+                    Some(old) if rule.mode == Mode::Shadow && old.mode == Mode::Live => {
+                        problems.push(rule.origin.item_error(format!(
+                            "shadow rule `{}` would replace the live rule of the same id; give the trial its own id",
+                            rule.id
+                        )));
+                    }
                     Some(slot) => *slot = rule,
                     None => rules.push(rule),
                 }
             }
             for profile in layer.profiles {
                 match profiles.iter_mut().find(|p| p.name == profile.name) {
+                    Some(_) if shadow_pack => problems.push(profile.origin.item_error(format!(
+                        "a shadow pack cannot change profile `{}`: it would change live decisions",
+                        profile.name
+                    ))),
                     Some(slot) => *slot = profile,
                     None => profiles.push(profile),
                 }
             }
         }
 
+        // A rule that needs an expired term goes with it (rather than failing the whole lexicon
+        // on the day the term expires).
+        rules.retain(|rule| {
+            let gone = rule.all_of.iter().find(|part| {
+                !term_index.contains_key(*part)
+                    && !categories.iter().any(|(c, _)| &c.id == *part)
+                    && expired.iter().any(|e| e.kind == ExpiredKind::Term && &e.id == *part)
+            });
+            let Some(part) = gone else { return true };
+            let expires = expired.iter().find(|e| e.kind == ExpiredKind::Term && &e.id == part).expect("found").expires;
+            let at = rule.origin.item_error(String::new());
+            expired.push(Expired { kind: ExpiredKind::Rule, id: rule.id.clone(), expires, because: Some(part.clone()), at });
+            false
+        });
+
         let category_ids: HashSet<&str> = categories.iter().map(|(c, _)| c.id.as_str()).collect();
         let rule_ids: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-        let mut problems = Vec::new();
         for term in &terms {
             if !category_ids.contains(term.category.as_str()) {
                 problems.push(term.origin.at(
@@ -668,6 +865,7 @@ impl LexiconBuilder {
             rules,
             profiles,
             model,
+            expired,
         })
     }
 }

@@ -190,6 +190,32 @@ impl Reader<'_> {
         signal
     }
 
+    /// `expires`: a `YYYY-MM-DD` string (or a TOML date).
+    fn expires(&mut self, node: &Node, what: &str) -> Option<Date> {
+        let text = match &node.value {
+            Value::Str(s) | Value::Date(s) => s,
+            other => {
+                self.error(node.span.start, format!("`expires` of {what} must be a date \"YYYY-MM-DD\", found {}", other.type_name()));
+                return None;
+            }
+        };
+        let date = Date::parse(text);
+        if date.is_none() {
+            self.error(node.span.start, format!("`expires` of {what} must be a date \"YYYY-MM-DD\", found `{text}`"));
+        }
+        date
+    }
+
+    /// `mode`: `live` or `shadow`.
+    fn mode(&mut self, node: &Node, what: &str) -> Option<Mode> {
+        let name = self.string(node, &format!("`mode` of {what}"))?;
+        let mode = Mode::parse(&name);
+        if mode.is_none() {
+            self.error(node.span.start, format!("unknown mode `{name}` in {what} (expected live or shadow)"));
+        }
+        mode
+    }
+
     fn origin(&self, item_at: usize, fields: &[(&str, usize)]) -> Origin {
         Origin {
             item: Some(self.map.diagnostic(item_at, "")),
@@ -201,7 +227,9 @@ impl Reader<'_> {
         let mut layer = Layer::default();
         let Some(mut fields) = self.table(root, "the lexicon") else { return layer };
 
+        layer.origin = self.origin(root.span.start, &[]);
         if let Some(node) = fields.take("lexicon") {
+            let mut at = vec![];
             if let Some(mut meta) = self.table(node, "`[lexicon]`") {
                 if let Some(n) = meta.take("name") {
                     layer.name = self.string(n, "`name` of [lexicon]");
@@ -213,11 +241,21 @@ impl Reader<'_> {
                     self.string(d, "`description` of [lexicon]");
                 }
                 if let Some(m) = meta.take("model") {
+                    at.push(("model", m.span.start));
                     layer.model = self.boolean(m, "`model` of [lexicon]");
                 }
-                self.finish(meta, "[lexicon]", "name, version, description, model");
+                if let Some(e) = meta.take("expires") {
+                    layer.expires = self.expires(e, "[lexicon]");
+                }
+                if let Some(m) = meta.take("mode") {
+                    layer.mode = self.mode(m, "[lexicon]").unwrap_or_default();
+                }
+                self.finish(meta, "[lexicon]", "name, version, description, model, expires, mode");
             }
+            layer.origin = self.origin(node.span.start, &at);
         }
+        // The pack's `expires` and `mode` are its terms' and rules' defaults.
+        let pack = (layer.expires, layer.mode);
 
         let mut seen = HashSet::new();
         if let Some(node) = fields.take("category") {
@@ -234,7 +272,7 @@ impl Reader<'_> {
         let mut seen = HashSet::new();
         if let Some(node) = fields.take("term") {
             for item in self.array(node, "term") {
-                if let Some(term) = self.term(item) {
+                if let Some(term) = self.term(item, pack) {
                     if !seen.insert(term.id.clone()) {
                         self.error(item.span.start, format!("duplicate term id `{}`", shown(&term.id)));
                     }
@@ -246,7 +284,7 @@ impl Reader<'_> {
         let mut seen = HashSet::new();
         if let Some(node) = fields.take("rule") {
             for item in self.array(node, "rule") {
-                if let Some(rule) = self.rule(item) {
+                if let Some(rule) = self.rule(item, pack) {
                     if !seen.insert(rule.id.clone()) {
                         self.error(item.span.start, format!("duplicate rule id `{}`", shown(&rule.id)));
                     }
@@ -307,7 +345,19 @@ impl Reader<'_> {
         Some((Category { id, name, review, block }, self.origin(node.span.start, &[])))
     }
 
-    fn term(&mut self, node: &Node) -> Option<Term> {
+    /// An item's `expires` (the earlier of its own and its pack's) and `mode` (its own, else its
+    /// pack's).
+    fn lifetime(&mut self, f: &mut Fields<'_>, what: &str, pack: (Option<Date>, Mode)) -> (Option<Date>, Mode) {
+        let own = f.take("expires").and_then(|n| self.expires(n, what));
+        let expires = match (own, pack.0) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let mode = f.take("mode").and_then(|n| self.mode(n, what)).unwrap_or(pack.1);
+        (expires, mode)
+    }
+
+    fn term(&mut self, node: &Node, pack: (Option<Date>, Mode)) -> Option<Term> {
         let mut f = self.table(node, "a [[term]]")?;
         let text = self.required_string(&mut f, "text", "a [[term]]");
         let explicit_id = f.take("id");
@@ -384,7 +434,8 @@ impl Reader<'_> {
             Some(n) => self.examples(n, &what),
             None => Examples::default(),
         };
-        let known = "id, text, category, signal, weight, variants, evasions, boundary, allow, policy, examples";
+        let (expires, mode) = self.lifetime(&mut f, &what, pack);
+        let known = "id, text, category, signal, weight, variants, evasions, boundary, allow, policy, examples, expires, mode";
         self.finish(f, &what, known);
         let ((id, _), (text, _), (category, category_at)) = (id?, text?, category?);
         Some(Term {
@@ -399,6 +450,8 @@ impl Reader<'_> {
             allow,
             policy,
             examples,
+            expires,
+            mode,
             origin: self.origin(node.span.start, &[("category", category_at), ("text", node.span.start)]),
         })
     }
@@ -419,7 +472,7 @@ impl Reader<'_> {
         examples
     }
 
-    fn rule(&mut self, node: &Node) -> Option<Rule> {
+    fn rule(&mut self, node: &Node, pack: (Option<Date>, Mode)) -> Option<Rule> {
         let mut f = self.table(node, "a [[rule]]")?;
         let id = self.required_string(&mut f, "id", "a [[rule]]");
         let what = match &id {
@@ -450,7 +503,8 @@ impl Reader<'_> {
         let signal = self.signal(&mut f, &what);
         let weight = self.weight(&mut f, &what);
         let policy = f.take("policy").and_then(|n| self.string(n, &format!("`policy` of {what}")));
-        self.finish(f, &what, "id, all_of, within, category, signal, weight, policy");
+        let (expires, mode) = self.lifetime(&mut f, &what, pack);
+        self.finish(f, &what, "id, all_of, within, category, signal, weight, policy, expires, mode");
         let ((id, _), (category, category_at)) = (id?, category?);
         Some(Rule {
             id,
@@ -460,6 +514,8 @@ impl Reader<'_> {
             signal: signal?,
             weight: weight?,
             policy,
+            expires,
+            mode,
             origin: self.origin(node.span.start, &[("category", category_at), ("all_of", all_of_at)]),
         })
     }

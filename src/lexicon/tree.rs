@@ -17,7 +17,9 @@ pub(crate) enum Value {
     Float(f64),
     #[allow(dead_code)] // kept so a boolean field can be read when the format grows one
     Bool(bool),
-    /// A value of a type the lexicon never uses (a TOML datetime); kept so the error can say so.
+    /// A TOML local date (`expires = 2026-12-31`), as `YYYY-MM-DD`.
+    Date(String),
+    /// A value of a type the lexicon never uses (a TOML date-time); kept so the error can say so.
     Other(&'static str),
     Array(Vec<Node>),
     /// Keys keep their own spans (for "unknown field" errors); order is the document's.
@@ -37,6 +39,7 @@ impl Value {
             Value::Int(_) => "an integer",
             Value::Float(_) => "a float",
             Value::Bool(_) => "a boolean",
+            Value::Date(_) => "a date",
             Value::Other(name) => name,
             Value::Array(_) => "an array",
             Value::Table(_) => "a table",
@@ -63,6 +66,7 @@ pub(crate) fn from_toml(text: &str) -> Result<Node, (Range<usize>, String)> {
                 Err(_) => Value::Other("a special float"),
             },
             DeValue::Boolean(b) => Value::Bool(*b),
+            DeValue::Datetime(d) if d.date.is_some() && d.time.is_none() => Value::Date(d.to_string()),
             DeValue::Datetime(_) => Value::Other("a datetime"),
             DeValue::Array(items) => Value::Array(items.iter().map(convert).collect()),
             DeValue::Table(table) => Value::Table(convert_table(table)),

@@ -48,6 +48,22 @@ fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
+/// FNV-1a over the UTF-8 bytes of one char, without encoding it into a buffer first.
+#[inline(always)]
+fn fnv_char(h: u64, c: char) -> u64 {
+    let step = |h: u64, b: u32| (h ^ (b & 0xFF) as u64).wrapping_mul(FNV_PRIME);
+    let c = c as u32;
+    match c {
+        0..0x80 => step(h, c),
+        0x80..0x800 => step(step(h, 0xC0 | c >> 6), 0x80 | (c & 0x3F)),
+        0x800..0x10000 => step(step(step(h, 0xE0 | c >> 12), 0x80 | ((c >> 6) & 0x3F)), 0x80 | (c & 0x3F)),
+        _ => step(
+            step(step(step(h, 0xF0 | c >> 18), 0x80 | ((c >> 12) & 0x3F)), 0x80 | ((c >> 6) & 0x3F)),
+            0x80 | (c & 0x3F),
+        ),
+    }
+}
+
 /// One feature seen in a text: its bucket and the original byte range it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Occurrence {
@@ -82,18 +98,31 @@ impl Extractor {
 
     /// All feature occurrences of a folded text, appended to `out`.
     pub fn extract(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], out: &mut Vec<Occurrence>) {
+        self.each(view, segmenter, hits, &mut |o| out.push(o));
+    }
+
+    /// Calls `sink` with every feature occurrence of a folded text (the scan's path: the model
+    /// sums weights as features come, without collecting them).
+    #[inline]
+    pub fn each(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], sink: &mut impl FnMut(Occurrence)) {
+        let out = sink;
         let units = &view.units;
         if self.flags & CHARS != 0 {
-            for i in 0..units.len() {
-                let mut h = fnv(FNV_OFFSET, &[TAG_CHARS]);
-                for n in 0..self.max_ngram as usize {
-                    let j = i + n;
-                    if j >= units.len() || units[j].is_latin() || (n > 0 && units[j].gap & GAP_SPACE != 0) {
+            // Latin letters and digits are never part of an n-gram, so digits need no folding.
+            let start = fnv(FNV_OFFSET, &[TAG_CHARS]);
+            let n = self.max_ngram as usize;
+            for (i, first) in units.iter().enumerate() {
+                if first.is_latin() {
+                    continue;
+                }
+                let mut h = start;
+                let stop = (i + n).min(units.len());
+                for (j, u) in units[..stop].iter().enumerate().skip(i) {
+                    if u.is_latin() || (j > i && u.gap & GAP_SPACE != 0) {
                         break;
                     }
-                    let mut buf = [0u8; 4];
-                    h = fnv(h, fold_digit(units[j].ch).encode_utf8(&mut buf).as_bytes());
-                    out.push(Occurrence { bucket: self.bucket(h), start: units[i].start, end: units[j].end });
+                    h = fnv_char(h, u.ch);
+                    out(Occurrence { bucket: self.bucket(h), start: first.start, end: u.end });
                 }
             }
         }
@@ -104,16 +133,16 @@ impl Extractor {
             for hit in hits {
                 let (start, end) = (hit.span.byte[0] as u32, hit.span.byte[1] as u32);
                 let h = fnv(fnv(FNV_OFFSET, &[TAG_TERM]), hit.term.as_bytes());
-                out.push(Occurrence { bucket: self.bucket(h), start, end });
+                out(Occurrence { bucket: self.bucket(h), start, end });
                 let h = fnv(fnv(FNV_OFFSET, &[TAG_CATEGORY]), hit.category.as_bytes());
-                out.push(Occurrence { bucket: self.bucket(h), start, end });
+                out(Occurrence { bucket: self.bucket(h), start, end });
             }
         }
     }
 
     /// Word features: runs of Han units (no noise inside) are cut by jieba; everything else is
     /// written out with a space wherever noise was dropped and split by UAX #29 word bounds.
-    fn words(&self, view: &View, segmenter: &Segmenter, out: &mut Vec<Occurrence>) {
+    fn words(&self, view: &View, segmenter: &Segmenter, out: &mut impl FnMut(Occurrence)) {
         let units = &view.units;
         let mut buf = String::new();
         let mut owner: Vec<usize> = Vec::new(); // unit index of each char of `buf` (usize::MAX: a space)
@@ -142,7 +171,7 @@ impl Extractor {
             let mut emit = |word: &str, first_char: usize, chars: usize| {
                 let (a, b) = (owner[first_char], owner[first_char + chars - 1]);
                 let h = fnv(fnv(FNV_OFFSET, &[TAG_WORD]), word.as_bytes());
-                out.push(Occurrence { bucket: self.bucket(h), start: units[a].start, end: units[b].end });
+                out(Occurrence { bucket: self.bucket(h), start: units[a].start, end: units[b].end });
             };
             if han {
                 if j - i >= 2 {
@@ -166,6 +195,19 @@ impl Extractor {
                 }
             }
             i = j;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_char_hashes_the_utf8_bytes() {
+        for c in ['a', 'é', '冰', '😀', '\u{7FF}', '\u{800}', '\u{FFFF}', '\u{10000}'] {
+            let mut buf = [0u8; 4];
+            assert_eq!(fnv_char(FNV_OFFSET, c), fnv(FNV_OFFSET, c.encode_utf8(&mut buf).as_bytes()), "{c:?}");
         }
     }
 }

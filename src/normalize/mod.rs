@@ -17,7 +17,7 @@ use crate::lexicon::{Evasion, EvasionSet};
 
 pub(crate) use pinyin::{SyllableView, Syllables};
 pub(crate) use tables::is_han;
-use tables::{chinese_numeral, symbol_digit, Tables};
+use tables::{chinese_numeral, symbol_digit, Tables, HAN_CHAR, HAN_SPECIAL, HAN_TRADITIONAL};
 
 /// Noise was skipped before a unit.
 pub(crate) const GAP_NOISE: u8 = 1;
@@ -114,19 +114,50 @@ struct Raw {
     via: EvasionSet,
 }
 
+/// Chars below this code point (ASCII, Latin, Greek, Cyrillic, general punctuation, CJK
+/// punctuation, kana) are classified by one lookup in a table built from [`Folder::classify_slow`].
+const FAST_END: u32 = 0x3400;
+
 /// The folding machinery: character tables plus the pinyin syllable table.
 #[derive(Debug)]
 pub(crate) struct Folder {
     tables: Tables,
     pub syllables: Syllables,
+    /// `classify` of every char below [`FAST_END`].
+    fast: Box<[(Kind, EvasionSet)]>,
 }
 
 impl Folder {
     pub fn new() -> Folder {
-        Folder { tables: Tables::new(), syllables: Syllables::new() }
+        let mut folder = Folder { tables: Tables::new(), syllables: Syllables::new(), fast: Box::default() };
+        folder.fast = (0..FAST_END)
+            .map(|code| match char::from_u32(code) {
+                Some(c) => folder.classify_slow(c, EvasionSet::EMPTY),
+                None => (Kind::Noise { space: false, hard: false }, EvasionSet::EMPTY), // surrogates
+            })
+            .collect();
+        folder
     }
 
+    /// How one char reads: a table lookup for the common ranges, Han by the dense Han tables.
+    #[inline]
     fn classify(&self, c: char, via: EvasionSet) -> (Kind, EvasionSet) {
+        match self.fast.get(c as usize) {
+            Some(&(kind, own)) => (kind, own.union(via)),
+            None => self.classify_slow(c, via),
+        }
+    }
+
+    fn classify_slow(&self, c: char, via: EvasionSet) -> (Kind, EvasionSet) {
+        if is_han(c) {
+            let simple = self.tables.simplify(c);
+            let via = if simple != c { via.with(Evasion::Traditional) } else { via };
+            return match chinese_numeral(simple) {
+                Some(d) => (Kind::HanNumeral(simple, d), via),
+                None => (Kind::Han(simple), via),
+            };
+        }
+
         if c.is_ascii() {
             let kind = match c {
                 'a'..='z' => Kind::Letter(c),
@@ -150,14 +181,6 @@ impl Folder {
             // Full-width ASCII: same char 0xFEE0 lower.
             let ascii = char::from_u32(code - 0xFEE0).unwrap_or(c);
             return self.classify(ascii, via.with(Evasion::Width));
-        }
-        if is_han(c) {
-            let simple = self.tables.simplify(c);
-            let via = if simple != c { via.with(Evasion::Traditional) } else { via };
-            return match chinese_numeral(simple) {
-                Some(d) => (Kind::HanNumeral(simple, d), via),
-                None => (Kind::Han(simple), via),
-            };
         }
         if let Some(d) = symbol_digit(c) {
             return (Kind::Digit(d), via.with(Evasion::Numerals));
@@ -211,10 +234,50 @@ impl Folder {
         let mut numeral_checked_to = 0usize;
         let mut skip_to = 0usize;
 
-        for (i, c) in text.char_indices() {
-            if i < skip_to {
-                continue;
+        let bytes = text.as_bytes();
+        let mut next = 0usize;
+        while next < bytes.len() {
+            let i = next.max(skip_to);
+            if i >= bytes.len() {
+                break;
             }
+            // The common case, decoded by hand: a Han char of U+4E00..U+9FFF (three bytes, lead
+            // byte E4..E9) outside a Latin token that is neither a numeral nor the first half of
+            // a split pair.
+            let lead = bytes[i];
+            if (0xE4..=0xE9).contains(&lead) && token.is_empty() {
+                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | (bytes[i + 2] as u32 & 0x3F);
+                if let Some(entry) = self.tables.han_entry(code) {
+                    if entry & HAN_SPECIAL == 0 {
+                        if entry & HAN_TRADITIONAL == 0 {
+                            out.push_han(code, i as u32);
+                        } else {
+                            let simple = char::from_u32(entry & HAN_CHAR).unwrap_or('\u{FFFD}');
+                            let via = EvasionSet::EMPTY.with(Evasion::Traditional);
+                            out.push(simple, i as u32, (i + 3) as u32, via, true);
+                        }
+                        next = i + 3;
+                        continue;
+                    }
+                }
+            }
+            // A plain ASCII word (letters only, ending in something that cannot continue a
+            // Latin token): its letters are units as they are, no leetspeak to read.
+            if lead.is_ascii_alphabetic() && token.is_empty() {
+                let end = bytes[i..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
+                let continues = bytes.get(end).is_some_and(|&b| !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'\''));
+                if !continues {
+                    for (k, &b) in bytes[i..end].iter().enumerate() {
+                        let via = if b.is_ascii_uppercase() { EvasionSet::EMPTY.with(Evasion::Case) } else { EvasionSet::EMPTY };
+                        let at = (i + k) as u32;
+                        out.push(b.to_ascii_lowercase() as char, at, at + 1, via, true);
+                    }
+                    next = end;
+                    continue;
+                }
+            }
+            let c = text[i..].chars().next().expect("i is a char boundary below the end");
+            next = i + c.len_utf8();
             let (kind, via) = self.classify(c, EvasionSet::EMPTY);
             let raw = Raw { kind, start: i as u32, end: (i + c.len_utf8()) as u32, via };
             match kind {
@@ -408,7 +471,38 @@ impl Builder {
         }
     }
 
+    /// [`Builder::push`] for a Han char (3 bytes of UTF-8 at `start`) that folds to itself.
+    #[inline(always)]
+    fn push_han(&mut self, code: u32, start: u32) {
+        if let Some(last) = self.view.units.last_mut() {
+            if last.ch as u32 == code && self.gap == 0 {
+                last.end = start + 3;
+                last.run = last.run.saturating_add(1);
+                return;
+            }
+        }
+        if self.gap != 0 {
+            // Merging across noise has its own rules.
+            let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
+            return self.push(ch, start, start + 3, EvasionSet::EMPTY, true);
+        }
+        let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
+        let norm = self.view.text.len() as u32;
+        self.view.text.push(ch);
+        self.view.units.push(Unit {
+            ch,
+            start,
+            end: start + 3,
+            norm,
+            run: 1,
+            gap_chars: 0,
+            gap: 0,
+            via: EvasionSet::EMPTY,
+        });
+    }
+
     /// Emits a unit, or merges it into the previous one when it repeats it (`mergeable`).
+    #[inline(always)]
     fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
         if mergeable {
             if let Some(last) = self.view.units.last_mut() {

@@ -71,7 +71,7 @@ impl Syllables {
     }
 
     /// Syllable id of a (simplified) Han char.
-    #[inline]
+    #[inline(always)]
     pub fn of_han(&self, c: char) -> Option<u16> {
         let code = c as u32;
         let id = if (HAN_BASE..HAN_END).contains(&code) {
@@ -141,7 +141,7 @@ impl Syllables {
     /// Builds the syllable view of a folded text.
     pub fn view(&self, view: &View) -> SyllableView {
         let units = &view.units;
-        let mut out = SyllableView { bytes: Vec::with_capacity(units.len() * 2), slots: Vec::new() };
+        let mut out = SyllableView { bytes: Vec::with_capacity(units.len() * 2 + 2), slots: Vec::with_capacity(units.len() + 1) };
         let mut i = 0;
         while i < units.len() {
             let unit = &units[i];

@@ -75,7 +75,18 @@ pub(crate) struct Tables {
     /// Bit set over the dense Han range: which chars start a split pair (checked per Han char,
     /// so the hash map is only consulted for the rare candidates).
     split_first: Vec<u64>,
+    /// Per char in `HAN_BASE..HAN_END`: its simplified form, plus [`HAN_TRADITIONAL`] when that
+    /// differs, or [`HAN_SPECIAL`] when the char needs the general path (a numeral, the first
+    /// half of a split pair). One load decides the common case of a scan.
+    han: Box<[u32]>,
 }
+
+/// [`Tables::han_entry`] flag: the char is traditional (its entry holds the simplified form).
+pub(crate) const HAN_TRADITIONAL: u32 = 1 << 30;
+/// [`Tables::han_entry`] flag: the char is a numeral or starts a split pair.
+pub(crate) const HAN_SPECIAL: u32 = 1 << 31;
+/// [`Tables::han_entry`] mask of the simplified char.
+pub(crate) const HAN_CHAR: u32 = 0x1F_FFFF;
 
 impl Tables {
     pub fn new() -> Tables {
@@ -121,7 +132,28 @@ impl Tables {
                 split_first[k / 64] |= 1 << (k % 64);
             }
         }
-        Tables { t2s, t2s_other, other: fold_table(), split, split_first }
+        let han = (HAN_BASE..HAN_END)
+            .map(|code| {
+                let k = (code - HAN_BASE) as usize;
+                let simple = t2s[k];
+                let mut entry = simple as u32;
+                if simple as u32 != code {
+                    entry |= HAN_TRADITIONAL;
+                }
+                if chinese_numeral(simple).is_some() || split_first[k / 64] & (1 << (k % 64)) != 0 {
+                    entry |= HAN_SPECIAL;
+                }
+                entry
+            })
+            .collect();
+        Tables { t2s, t2s_other, other: fold_table(), split, split_first, han }
+    }
+
+    /// The packed entry of a code point in `HAN_BASE..HAN_END` (see [`HAN_SPECIAL`]), `None`
+    /// outside.
+    #[inline(always)]
+    pub fn han_entry(&self, code: u32) -> Option<u32> {
+        self.han.get(code.wrapping_sub(HAN_BASE) as usize).copied()
     }
 
     /// Simplified form of a Han char.

@@ -1,0 +1,26 @@
+//! Scans ~100-char texts cut from a corpus, for a profiler (callgrind, perf).
+//! Run: cargo run --release --example profile_short -- FILE [COUNT] [model|nomodel]
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let text = std::fs::read_to_string(args.next().expect("a text file")).unwrap();
+    let count: usize = args.next().map_or(2000, |n| n.parse().unwrap());
+    let model = args.next().is_none_or(|m| m == "model");
+    let mut texts = Vec::new();
+    let mut buf = String::new();
+    for line in text.lines() {
+        buf.push_str(line);
+        if buf.chars().count() >= 100 {
+            texts.push(buf.chars().take(100).collect::<String>());
+            buf.clear();
+            if texts.len() == count {
+                break;
+            }
+        }
+    }
+    let lexicon = prescreen::Lexicon::default_lexicon();
+    let s = if model { prescreen::Screener::new(lexicon) } else { prescreen::Screener::with_model(lexicon, None) }.unwrap();
+    let start = std::time::Instant::now();
+    let hits: usize = texts.iter().map(|t| s.scan(t).hits.len()).sum();
+    let per = start.elapsed().as_secs_f64() * 1e6 / texts.len() as f64;
+    println!("{} texts, {hits} hits, {per:.2} µs per text", texts.len());
+}
