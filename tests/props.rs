@@ -85,7 +85,7 @@ fn hostile() -> impl Strategy<Value = String> {
         3 => tricky_piece(),
         1 => (prop::sample::select(vec!['a', '冰', 'e', '😀', '毒']), prop::collection::vec(prop::sample::select(vec!['\u{0300}', '\u{0301}', '\u{0336}', '\u{20dd}', '\u{fe0f}', '\u{200d}']), 1..200))
             .prop_map(|(base, marks)| std::iter::once(base).chain(marks).collect()),
-        1 => (prop::sample::select(HOSTILE), 1usize..500).prop_map(|(c, n)| std::iter::repeat(c).take(n).collect()),
+        1 => (prop::sample::select(HOSTILE), 1usize..500).prop_map(|(c, n)| std::iter::repeat_n(c, n).collect()),
         1 => any::<char>().prop_map(String::from),
     ];
     prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
@@ -138,7 +138,7 @@ proptest! {
 
     #[test]
     fn long_runs_of_one_character(c in prop::sample::select(vec!['冰', 'a', 's', '1', ' ', '😀', '\u{0301}', '\u{202e}', '\u{0}', '\u{fffd}', '一', '①']), n in 1usize..3000) {
-        let text: String = std::iter::repeat(c).take(n).collect();
+        let text: String = std::iter::repeat_n(c, n).collect();
         check_spans(&text, &screener().scan(&text));
     }
 
