@@ -60,7 +60,6 @@ fn main() {
     for set in ["cn_labelled_dev.jsonl", "en_labelled_dev.jsonl"] {
         let text = std::fs::read_to_string(format!("{dir}/{set}")).expect("dev set");
         let mut counts = [Counts::default(); 3];
-        let mut show: usize = opt("--show").map_or(0, |n| n.parse().expect("--show N"));
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let row: serde_json::Value = serde_json::from_str(line).expect("JSON line");
             let label = row["label"].as_i64() == Some(1);

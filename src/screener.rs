@@ -657,7 +657,14 @@ impl Screener {
     /// hit against every other: a text with thousands of far-apart hits stays linear.
     fn apply_rules(&self, text: &str, hits: &[Hit], with_shadow: bool) -> Vec<Hit> {
         let mut out = Vec::new();
+        if hits.len() < 2 {
+            return out; // every rule needs two parts or more
+        }
         for rule in self.lexicon.rules.iter().filter(|r| with_shadow || r.mode == Mode::Live) {
+            let part_hit = |part: &String| hits.iter().any(|h| h.term == *part || h.category == *part);
+            if !rule.all_of.iter().all(part_hit) {
+                continue; // checked before collecting anything: most texts fire no rule
+            }
             let candidates: Vec<Vec<&Hit>> = rule
                 .all_of
                 .iter()
@@ -763,7 +770,7 @@ fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: us
         }
         let mut unit_via = unit.via;
         if let Some(digit) = *literal {
-            if text[unit.start as usize..].chars().next() != Some(digit) {
+            if !text[unit.start as usize..].starts_with(digit) {
                 return None;
             }
             unit_via = unit_via.without(Evasion::Leet);

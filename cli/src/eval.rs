@@ -126,6 +126,9 @@ fn round(x: Option<f64>) -> Option<f64> {
     x.map(|x| (x * 10000.0).round() / 10000.0)
 }
 
+/// A labelled record: its text, its JSON object and its label.
+pub type Labelled = (String, serde_json::Map<String, Value>, bool);
+
 /// Reads the label: 1/0, true/false, "1"/"0".
 /// The text, the JSON object and the label of a labelled record; `None` for an empty line
 /// (skipped), an error naming the line for anything else that is missing.
@@ -134,7 +137,7 @@ pub fn labelled(
     object: Option<serde_json::Map<String, Value>>,
     line: u64,
     label_field: &str,
-) -> Result<Option<(String, serde_json::Map<String, Value>, bool)>, String> {
+) -> Result<Option<Labelled>, String> {
     let text = match text {
         Ok(t) => t,
         Err(e) if e == "empty line" => return Ok(None),
@@ -393,7 +396,7 @@ fn summarize(
             c.add(r.label, r.score + 1e-9 >= t);
         }
         if let Some(f1) = c.f1() {
-            if best.map_or(true, |(_, b)| f1 > b) {
+            if best.is_none_or(|(_, b)| f1 > b) {
                 best = Some((t, f1));
             }
         }
