@@ -419,7 +419,7 @@ mod tests {
         };
         let s = Screener::from_layers(layers.clone().into(), options("2026-11-30")).map_err(error_message).unwrap();
         assert_eq!(s.lexicon_name(), "default", "a layer without [lexicon] adds no name");
-        let v = s.scan("蓝精灵和冰糖");
+        let v = s.scan(&JsString::from("蓝精灵和冰糖")).map_err(error_message).unwrap();
         let hits = get(&v, "hits").dyn_into::<js_sys::Array>().unwrap();
         assert_eq!(get(&hits.get(0), "term").as_string().unwrap(), "drugs.x");
         let shadow = get(&v, "shadow").dyn_into::<js_sys::Array>().unwrap();
