@@ -5,64 +5,12 @@
 //! the data folder is absent. Run: `cargo bench --bench scan`.
 
 use std::hint::black_box;
-use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use prescreen::{Lexicon, Screener};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
-
-fn lines(file: &str) -> Vec<String> {
-    let path = Path::new(DATA).join(file);
-    std::fs::read_to_string(path).map(|s| s.lines().map(str::to_string).collect()).unwrap_or_default()
-}
-
-/// About-100-char texts from a corpus (lines cut or joined to length).
-fn short_texts(file: &str, n: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut buf = String::new();
-    for line in lines(file) {
-        buf.push_str(&line);
-        if buf.chars().count() >= 100 {
-            out.push(buf.chars().take(100).collect());
-            buf.clear();
-            if out.len() == n {
-                break;
-            }
-        }
-    }
-    out
-}
-
-/// At least `bytes` of text from a corpus, repeated as needed.
-fn long_text(file: &str, bytes: usize) -> String {
-    let all = lines(file).join("\n");
-    if all.is_empty() {
-        return all;
-    }
-    let mut out = String::with_capacity(bytes + all.len());
-    while out.len() < bytes {
-        out.push_str(&all);
-        out.push('\n');
-    }
-    out
-}
-
-/// The floor: the same surface forms (terms and variants, lowercased) in one overlapping DFA.
-fn bare_automaton(lexicon: &Lexicon) -> AhoCorasick {
-    let patterns: Vec<String> = lexicon
-        .terms
-        .iter()
-        .flat_map(|t| std::iter::once(&t.text).chain(&t.variants))
-        .map(|s| s.to_lowercase())
-        .collect();
-    AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::DFA)).build(&patterns).unwrap()
-}
-
-fn bare_scan(ac: &AhoCorasick, text: &str) -> usize {
-    ac.find_overlapping_iter(text).count()
-}
+mod texts;
+use texts::{bare_automaton, bare_scan, long_text, short_texts};
 
 /// A synthetic lexicon of `n` distinct Chinese and English terms (for build and scale benches).
 fn synthetic(n: usize) -> Lexicon {

@@ -43,8 +43,15 @@ export interface Verdict {
     signals: Partial<Record<Signal, number>>;
     hits: Hit[];
     suppressed: Suppressed[];
+    /** Hits of shadow terms and rules (`mode = "shadow"`): reported, never counted. */
+    shadow?: Hit[];
+    /** The decision, score and categories with the shadow terms live (when `shadow` is there). */
+    shadow_outcome?: ShadowOutcome;
     /** The learned scorer's judgement, when a model is on. */
     model?: ModelVerdict;
+    /** Only from the native `scan`: the text was over the input cap and only `scanned` of its `len`
+     *  UTF-8 bytes were read (the JS `scan` throws instead). */
+    truncated?: { len: number; scanned: number };
     [extra: string]: unknown;
 }
 /** A feature of the learned scorer and what it contributed. */
@@ -58,6 +65,21 @@ export interface ModelVerdict {
     decision: Decision;
     /** The largest positive contributions, largest first. */
     features: ModelFeature[];
+}
+/** What a verdict would be with the shadow terms and rules live. */
+export interface ShadowOutcome { decision: Decision; score: number; categories: Record<string, CategoryScore>; }
+/** One layer of `Screener.fromLayers`: `"default"` (the embedded lexicon) or a lexicon text. */
+export type LexiconLayer = "default" | {
+    text: string;
+    /** Named in error messages (default `layer N`). */
+    name?: string;
+    /** Default: `json` when the name ends in `.json`, else `toml`. */
+    format?: "toml" | "json";
+};
+/** Options of `Screener.fromLayers`. */
+export interface LayerOptions {
+    /** The day `expires` dates are judged against, `YYYY-MM-DD` (default: today, UTC). */
+    today?: string;
 }
 /** A category of the lexicon. */
 export interface CategoryInfo { id: string; name: string; review: number; block: number; }
@@ -83,7 +105,16 @@ export class Screener {
      */
     static fromJson(text: string): Screener;
     /**
-     * A screener on a lexicon in TOML. Throws an `Error` naming line and column when it is bad.
+     * A screener on layered lexicons, later layers adding terms or overriding them by id:
+     * `Screener.fromLayers(["default", { name: "event.toml", text }])` puts a pack on the
+     * default. `options.today` (`YYYY-MM-DD`) sets the day `expires` dates are judged against
+     * (default: today, UTC; see `LayerOptions`). Throws an `Error` naming the layer, line and
+     * column when one is bad.
+     */
+    static fromLayers(layers: LexiconLayer[], options?: object | null): Screener;
+    /**
+     * A screener on a lexicon in TOML, as of today (UTC) for `expires`. Throws an `Error`
+     * naming line and column when it is bad.
      */
     static fromToml(text: string): Screener;
     /**
@@ -95,15 +126,17 @@ export class Screener {
      */
     profiles(): string[];
     /**
-     * Scans a text; the verdict as a JSON string.
+     * Scans a text; the verdict as a JSON string. Throws like `scan`.
      */
     scanJson(text: string): string;
     /**
-     * Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile.
+     * Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile
+     * or the text is longer than `maxInputBytes`.
      */
     scanWithProfile(text: string, profile: string): Verdict;
     /**
      * Scans a text under the `default` profile; a plain object (use `span.utf16` in JS).
+     * Throws an `Error` when the text is longer than `maxInputBytes`.
      */
     scan(text: string): Verdict;
     /**
@@ -120,6 +153,10 @@ export class Screener {
      */
     readonly lexiconVersion: string;
     /**
+     * The input cap: the longest text, in UTF-8 bytes, that `scan` accepts (default 16 MiB).
+     */
+    maxInputBytes: number;
+    /**
      * Number of terms in the lexicon.
      */
     readonly termCount: number;
@@ -133,14 +170,17 @@ export interface InitOutput {
     readonly screener_categories: (a: number) => any;
     readonly screener_defaultLexiconToml: () => [number, number];
     readonly screener_fromJson: (a: number, b: number) => [number, number, number];
+    readonly screener_fromLayers: (a: any, b: number) => [number, number, number];
     readonly screener_fromToml: (a: number, b: number) => [number, number, number];
     readonly screener_lexiconName: (a: number) => [number, number];
     readonly screener_lexiconVersion: (a: number) => [number, number];
+    readonly screener_maxInputBytes: (a: number) => number;
     readonly screener_new: () => number;
     readonly screener_profiles: (a: number) => [number, number];
-    readonly screener_scan: (a: number, b: number, c: number) => any;
-    readonly screener_scanJson: (a: number, b: number, c: number) => [number, number];
-    readonly screener_scanWithProfile: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly screener_scan: (a: number, b: any) => [number, number, number];
+    readonly screener_scanJson: (a: number, b: any) => [number, number, number, number];
+    readonly screener_scanWithProfile: (a: number, b: any, c: number, d: number) => [number, number, number];
+    readonly screener_set_maxInputBytes: (a: number, b: number) => void;
     readonly screener_termCount: (a: number) => number;
     readonly screener_termExamples: (a: number) => [number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;

@@ -59,7 +59,25 @@ export class Screener {
         return Screener.__wrap(ret[0]);
     }
     /**
-     * A screener on a lexicon in TOML. Throws an `Error` naming line and column when it is bad.
+     * A screener on layered lexicons, later layers adding terms or overriding them by id:
+     * `Screener.fromLayers(["default", { name: "event.toml", text }])` puts a pack on the
+     * default. `options.today` (`YYYY-MM-DD`) sets the day `expires` dates are judged against
+     * (default: today, UTC; see `LayerOptions`). Throws an `Error` naming the layer, line and
+     * column when one is bad.
+     * @param {LexiconLayer[]} layers
+     * @param {object | null} [options]
+     * @returns {Screener}
+     */
+    static fromLayers(layers, options) {
+        const ret = wasm.screener_fromLayers(layers, isLikeNone(options) ? 0 : addToExternrefTable0(options));
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return Screener.__wrap(ret[0]);
+    }
+    /**
+     * A screener on a lexicon in TOML, as of today (UTC) for `expires`. Throws an `Error`
+     * naming line and column when it is bad.
      * @param {string} text
      * @returns {Screener}
      */
@@ -105,6 +123,14 @@ export class Screener {
         }
     }
     /**
+     * The input cap: the longest text, in UTF-8 bytes, that `scan` accepts (default 16 MiB).
+     * @returns {number}
+     */
+    get maxInputBytes() {
+        const ret = wasm.screener_maxInputBytes(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+    /**
      * A screener on the embedded default lexicon.
      */
     constructor() {
@@ -124,7 +150,7 @@ export class Screener {
         return v1;
     }
     /**
-     * Scans a text; the verdict as a JSON string.
+     * Scans a text; the verdict as a JSON string. Throws like `scan`.
      * @param {string} text
      * @returns {string}
      */
@@ -132,35 +158,31 @@ export class Screener {
         let deferred2_0;
         let deferred2_1;
         try {
-            const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            const len0 = WASM_VECTOR_LEN;
-            const ret = wasm.screener_scanJson(this.__wbg_ptr, ptr0, len0);
-            deferred2_0 = ret[0];
-            deferred2_1 = ret[1];
-            return getStringFromWasm0(ret[0], ret[1]);
+            const ret = wasm.screener_scanJson(this.__wbg_ptr, text);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
         } finally {
             wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
         }
     }
     /**
-     * Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile.
+     * Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile
+     * or the text is longer than `maxInputBytes`.
      * @param {string} text
      * @param {string} profile
      * @returns {Verdict}
      */
     scanWithProfile(text, profile) {
-        let ptr0, len0, ptr1, len1;
-        try {
-            ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len0 = WASM_VECTOR_LEN;
-            ptr1 = passStringToWasm0(profile, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len1 = WASM_VECTOR_LEN;
-        } catch (e) {
-            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
-            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
-            throw e;
-        }
-        const ret = wasm.screener_scanWithProfile(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        const ptr0 = passStringToWasm0(profile, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.screener_scanWithProfile(this.__wbg_ptr, text, ptr0, len0);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -168,14 +190,23 @@ export class Screener {
     }
     /**
      * Scans a text under the `default` profile; a plain object (use `span.utf16` in JS).
+     * Throws an `Error` when the text is longer than `maxInputBytes`.
      * @param {string} text
      * @returns {Verdict}
      */
     scan(text) {
-        const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-        const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.screener_scan(this.__wbg_ptr, ptr0, len0);
-        return ret;
+        const ret = wasm.screener_scan(this.__wbg_ptr, text);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * Sets the input cap in UTF-8 bytes.
+     * @param {number} max
+     */
+    set maxInputBytes(max) {
+        wasm.screener_set_maxInputBytes(this.__wbg_ptr, max);
     }
     /**
      * Number of terms in the lexicon.
@@ -212,8 +243,65 @@ function __wbg_get_imports() {
             getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
             getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
         },
+        __wbg___wbindgen_is_object_8b968c3ab8e96595: function(arg0) {
+            const val = arg0;
+            const ret = typeof(val) === 'object' && val !== null;
+            return ret;
+        },
+        __wbg___wbindgen_is_undefined_be5b34249ff1fc15: function(arg0) {
+            const ret = arg0 === undefined;
+            return ret;
+        },
+        __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
+            const obj = arg1;
+            const ret = typeof(obj) === 'string' ? obj : undefined;
+            var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            var len1 = WASM_VECTOR_LEN;
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+        },
         __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
             throw new Error(getStringFromWasm0(arg0, arg1));
+        },
+        __wbg_from_eac91875c8a5ffa4: function(arg0) {
+            const ret = Array.from(arg0);
+            return ret;
+        },
+        __wbg_getUTCDate_663b90c995fdf8b7: function(arg0) {
+            const ret = arg0.getUTCDate();
+            return ret;
+        },
+        __wbg_getUTCFullYear_a63feba390b3baf5: function(arg0) {
+            const ret = arg0.getUTCFullYear();
+            return ret;
+        },
+        __wbg_getUTCMonth_135d8f5aa938eadd: function(arg0) {
+            const ret = arg0.getUTCMonth();
+            return ret;
+        },
+        __wbg_get_2080c49015e35254: function() { return handleError(function (arg0, arg1) {
+            const ret = Reflect.get(arg0, arg1);
+            return ret;
+        }, arguments); },
+        __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
+            const ret = arg0[arg1 >>> 0];
+            return ret;
+        },
+        __wbg_isArray_bcf1376d0d732d08: function(arg0) {
+            const ret = Array.isArray(arg0);
+            return ret;
+        },
+        __wbg_length_b03a0fabb109b1e9: function(arg0) {
+            const ret = arg0.length;
+            return ret;
+        },
+        __wbg_length_e83e819f48c774e4: function(arg0) {
+            const ret = arg0.length;
+            return ret;
+        },
+        __wbg_new_0_36d738a0c8cfac43: function() {
+            const ret = new Date();
+            return ret;
         },
         __wbg_parse_c3f72b5a24f83c01: function() { return handleError(function (arg0, arg1) {
             const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
@@ -346,6 +434,10 @@ function handleError(f, args) {
         const idx = addToExternrefTable0(e);
         wasm.__wbindgen_exn_store(idx);
     }
+}
+
+function isLikeNone(x) {
+    return x === undefined || x === null;
 }
 
 function passStringToWasm0(arg, malloc, realloc) {

@@ -106,13 +106,6 @@ fn js_error(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
-fn scan_error(e: crate::ScanError) -> JsError {
-    match e {
-        crate::ScanError::InputTooLong { .. } => js_error(format_args!("{e} (maxInputBytes)")),
-        e => js_error(e),
-    }
-}
-
 /// Today's UTC date from the JS clock: lexicon `expires` dates are judged against it (the core
 /// has no clock of its own).
 fn today() -> Date {
@@ -142,6 +135,13 @@ fn add_layer(builder: LexiconBuilder, layer: &JsValue, n: u32) -> Result<Lexicon
         Some(other) => return Err(js_error(format!("{name}: format must be \"toml\" or \"json\", found {other:?}"))),
     };
     builder.add(&name, &text, format).map_err(js_error)
+}
+
+fn scan_error(e: crate::ScanError) -> JsError {
+    match e {
+        crate::ScanError::InputTooLong { .. } => js_error(format_args!("{e} (maxInputBytes)")),
+        e => js_error(e),
+    }
 }
 
 fn compile(lexicon: Result<Lexicon, LexiconError>) -> Result<Screener, JsError> {

@@ -40,6 +40,7 @@ pub fn load_lexicon(paths: &[String], today: Date) -> Result<Lexicon, CliError> 
     Ok(builder.build()?)
 }
 
+
 /// The lexicon and profile options every screening command takes.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScreenArgs {
@@ -52,13 +53,13 @@ pub struct ScreenArgs {
     /// Lexicon only: leave the learned scorer out (as `[lexicon] model = false` does).
     #[arg(long)]
     pub no_model: bool,
-    /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer
-    /// text is an error (`scan`: exit code 2; `batch`, `eval`, `report`: an error record).
-    #[arg(long, value_name = "N", default_value = "16M", value_parser = parse_bytes)]
-    pub max_input_bytes: usize,
     /// The day `expires` dates are judged against [default: today, UTC].
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer
+    /// record gets an error instead of a result.
+    #[arg(long, value_name = "N", default_value = "16M", value_parser = parse_bytes)]
+    pub max_input_bytes: usize,
 }
 
 /// Parses a byte count: digits with an optional K, M or G (KiB, MiB, GiB; `16M`, `100MiB`).

@@ -61,6 +61,10 @@ pub struct DiffArgs {
     /// Example texts shown per term.
     #[arg(long, default_value_t = 3, value_name = "N")]
     examples: usize,
+    /// Longest text screened, in bytes of UTF-8 (suffixes K, M, G: KiB, MiB, GiB); a longer
+    /// record gets an error instead of a result.
+    #[arg(long, value_name = "N", default_value = "16M", value_parser = crate::common::parse_bytes)]
+    max_input_bytes: usize,
     #[command(flatten)]
     input_args: InputArgs,
 }
@@ -208,8 +212,7 @@ struct Report {
 }
 
 pub fn run(args: DiffArgs) -> Result<ExitCode, CliError> {
-    // Texts over the core's default cap count as unreadable (as in `batch`, an error record).
-    let (reader, parser, settings) = args.input_args.open(Some(&args.corpus), prescreen::DEFAULT_MAX_INPUT_BYTES)?;
+    let (reader, parser, settings) = args.input_args.open(Some(&args.corpus), args.max_input_bytes)?;
     let day = today(args.today.as_deref())?;
     let load = |spec: &str| -> Result<Screener, CliError> {
         let lexicon = load_lexicon(&layers(spec), day).map_err(|e| format!("{spec}: {e}"))?;

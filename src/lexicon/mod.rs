@@ -700,9 +700,9 @@ impl LexiconBuilder {
         let mut profiles: Vec<Profile> = Vec::new();
         let mut term_index: HashMap<String, usize> = HashMap::new();
         let mut model = None;
-        let last_file = self.layers.last().map(|l| l.file.clone()).unwrap_or_else(|| "<lexicon>".into());
         let mut expired: Vec<Expired> = Vec::new();
         let mut problems = Vec::new();
+        let last_file = self.layers.last().map(|l| l.file.clone()).unwrap_or_else(|| "<lexicon>".into());
 
         for layer in self.layers {
             let at = layer.origin.item_error(String::new());
