@@ -6,7 +6,8 @@
 //! characters, bidirectional marks and overrides, long combining sequences, non-characters,
 //! U+FFFD (what a lone surrogate from JavaScript becomes; the WASM side is tested in
 //! tests/node/), emoji sequences, term characters with their disguises, very long runs of one
-//! character. CI runs 256 cases per property; `scripts/fuzz-props` runs a million.
+//! character. CI runs 256 cases per property (32 in debug builds); `scripts/fuzz-props` runs a
+//! million.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -84,7 +85,7 @@ fn hostile() -> impl Strategy<Value = String> {
         3 => tricky_piece(),
         1 => (prop::sample::select(vec!['a', '冰', 'e', '😀', '毒']), prop::collection::vec(prop::sample::select(vec!['\u{0300}', '\u{0301}', '\u{0336}', '\u{20dd}', '\u{fe0f}', '\u{200d}']), 1..200))
             .prop_map(|(base, marks)| std::iter::once(base).chain(marks).collect()),
-        1 => (prop::sample::select(HOSTILE), 1usize..500).prop_map(|(c, n)| std::iter::repeat(c).take(n).collect()),
+        1 => (prop::sample::select(HOSTILE), 1usize..500).prop_map(|(c, n)| std::iter::repeat_n(c, n).collect()),
         1 => any::<char>().prop_map(String::from),
     ];
     prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
@@ -116,7 +117,19 @@ fn exact_and_deterministic(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Cases per property: `PROPTEST_CASES` when set (`scripts/fuzz-props`), else 256 as in CI — and
+/// 32 in a debug build, where a scan costs ten times more (plain `cargo test`).
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) { 32 } else { 256 });
+    ProptestConfig { cases, ..ProptestConfig::default() }
+}
+
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn any_string_is_safe(text in any::<String>()) {
         let v = screener().scan(&text);
@@ -130,7 +143,7 @@ proptest! {
 
     #[test]
     fn long_runs_of_one_character(c in prop::sample::select(vec!['冰', 'a', 's', '1', ' ', '😀', '\u{0301}', '\u{202e}', '\u{0}', '\u{fffd}', '一', '①']), n in 1usize..3000) {
-        let text: String = std::iter::repeat(c).take(n).collect();
+        let text: String = std::iter::repeat_n(c, n).collect();
         check_spans(&text, &screener().scan(&text));
     }
 
