@@ -15,7 +15,7 @@ mod tables;
 
 use crate::lexicon::{Evasion, EvasionSet};
 
-pub(crate) use pinyin::{SyllableView, Syllables};
+pub(crate) use pinyin::{SyllableView, Syllables, MAX_WORD};
 pub(crate) use tables::is_han;
 use tables::{chinese_numeral, symbol_digit, Tables, HAN_CHAR, HAN_SPECIAL, HAN_TRADITIONAL};
 
@@ -224,9 +224,17 @@ impl Folder {
     /// whole token); split characters peek at the next char, and Chinese numerals look ahead for
     /// their run, only when the current char can start one.
     pub fn fold(&self, text: &str) -> View {
-        let mut out = Builder { view: View::default(), gap: 0, gap_chars: 0 };
-        out.view.text.reserve(text.len());
-        out.view.units.reserve(text.len() / 2);
+        let mut view = View::default();
+        view.text.reserve(text.len());
+        view.units.reserve(text.len() / 2);
+        let mut out = Builder::new(view);
+        self.fold_into(text, &mut out);
+        out.finish().0
+    }
+
+    /// Folds `text` into `out`, one unit at a time; stops early when the emitter says so
+    /// ([`Emit::done`]). [`Folder::fold`] and the screener's probe share this one folding.
+    pub(crate) fn fold_into<E: Emit>(&self, text: &str, out: &mut Builder<E>) {
         let mut token: Vec<Raw> = Vec::new();
         // End (exclusive, byte offset) of the current run of Chinese numerals read as digits,
         // and how far ahead runs have been looked for.
@@ -237,6 +245,9 @@ impl Folder {
         let bytes = text.as_bytes();
         let mut next = 0usize;
         while next < bytes.len() {
+            if out.emit.done() {
+                return;
+            }
             let i = next.max(skip_to);
             if i >= bytes.len() {
                 break;
@@ -292,7 +303,7 @@ impl Folder {
                 _ => {}
             }
             if !token.is_empty() {
-                fold_latin_token(&token, &mut out);
+                fold_latin_token(&token, out);
                 token.clear();
             }
             match kind {
@@ -332,9 +343,8 @@ impl Folder {
             }
         }
         if !token.is_empty() {
-            fold_latin_token(&token, &mut out);
+            fold_latin_token(&token, out);
         }
-        out.view
     }
 
     /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
@@ -394,7 +404,7 @@ fn leet_symbol(c: char) -> char {
 /// Folds one Latin token. Leetspeak is read only where the token has letters and the digit or
 /// symbol touches one: `sh1t`, `@ss`, `h3ll0` are words, `2026`, `qq12345` keep their digits
 /// (runs of three or more digits are numbers, not leetspeak).
-fn fold_latin_token(token: &[Raw], out: &mut Builder) {
+fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
     let has_letter = token.iter().any(|r| matches!(r.kind, Kind::Letter(_)));
     let is_letterish = |k: Option<&Raw>| matches!(k.map(|r| r.kind), Some(Kind::Letter(_)));
     // The digit run around the current digit, `[start, end)`: found once per run, not once per
@@ -438,20 +448,56 @@ fn fold_latin_token(token: &[Raw], out: &mut Builder) {
     }
 }
 
-struct Builder {
-    view: View,
+/// Receives the units of a fold, each once it is complete (repeats merged, marks attached).
+pub(crate) trait Emit {
+    fn unit(&mut self, unit: &Unit);
+    /// Whether the fold may stop here (the emitter has seen what it needed).
+    #[inline(always)]
+    fn done(&self) -> bool {
+        false
+    }
+}
+
+impl Emit for View {
+    #[inline(always)]
+    fn unit(&mut self, unit: &Unit) {
+        self.text.push(unit.ch);
+        self.units.push(*unit);
+    }
+}
+
+/// Assembles units: the last one stays pending (a repeat may still merge into it, a mark attach
+/// to it) until the next one starts or the fold ends.
+pub(crate) struct Builder<E> {
+    pub emit: E,
+    pending: Option<Unit>,
+    /// Folded bytes before the pending unit.
+    norm: u32,
     gap: u8,
     gap_chars: u16,
 }
 
-impl Builder {
+impl<E: Emit> Builder<E> {
+    pub fn new(emit: E) -> Builder<E> {
+        Builder { emit, pending: None, norm: 0, gap: 0, gap_chars: 0 }
+    }
+
+    /// Emits the pending unit and hands back the emitter.
+    pub fn finish(mut self) -> (E, Option<Unit>) {
+        if let Some(last) = self.pending.take() {
+            self.emit.unit(&last);
+            return (self.emit, Some(last));
+        }
+        (self.emit, None)
+    }
+
     fn noise(&mut self, space: bool, hard: bool) {
         self.gap |= GAP_NOISE | if space { GAP_SPACE } else { GAP_PUNCT } | if hard { GAP_HARD } else { 0 };
         self.gap_chars = self.gap_chars.saturating_add(1);
     }
 
     fn attach(&mut self, raw: Raw) {
-        match self.view.units.last_mut() {
+        match self.pending.as_mut() {
             Some(last) if self.gap == 0 && last.end == raw.start => {
                 last.end = raw.end;
                 if last.ch.is_ascii_alphabetic() {
@@ -465,47 +511,46 @@ impl Builder {
 
     /// An apostrophe inside a word: part of the unit before it, not noise and not a disguise.
     fn join(&mut self, raw: Raw) {
-        match self.view.units.last_mut() {
+        match self.pending.as_mut() {
             Some(last) if self.gap == 0 && last.end == raw.start => last.end = raw.end,
             _ => self.noise(false, false),
+        }
+    }
+
+    /// Starts a new unit: the pending one is complete.
+    #[inline(always)]
+    fn start(&mut self, unit: Unit) {
+        if let Some(last) = self.pending.replace(unit) {
+            self.emit.unit(&last);
         }
     }
 
     /// [`Builder::push`] for a Han char (3 bytes of UTF-8 at `start`) that folds to itself.
     #[inline(always)]
     fn push_han(&mut self, code: u32, start: u32) {
-        if let Some(last) = self.view.units.last_mut() {
-            if last.ch as u32 == code && self.gap == 0 {
-                last.end = start + 3;
-                last.run = last.run.saturating_add(1);
-                return;
-            }
-        }
         if self.gap != 0 {
             // Merging across noise has its own rules.
             let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
             return self.push(ch, start, start + 3, EvasionSet::EMPTY, true);
         }
+        if let Some(last) = self.pending.as_mut() {
+            if last.ch as u32 == code {
+                last.end = start + 3;
+                last.run = last.run.saturating_add(1);
+                return;
+            }
+            self.norm += last.ch.len_utf8() as u32;
+        }
         let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
-        let norm = self.view.text.len() as u32;
-        self.view.text.push(ch);
-        self.view.units.push(Unit {
-            ch,
-            start,
-            end: start + 3,
-            norm,
-            run: 1,
-            gap_chars: 0,
-            gap: 0,
-            via: EvasionSet::EMPTY,
-        });
+        let unit = Unit { ch, start, end: start + 3, norm: self.norm, run: 1, gap_chars: 0, gap: 0, via: EvasionSet::EMPTY };
+        self.start(unit);
     }
 
     /// Emits a unit, or merges it into the previous one when it repeats it (`mergeable`).
     #[inline(always)]
     fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
-        if mergeable {
-            if let Some(last) = self.view.units.last_mut() {
+        if let Some(last) = self.pending.as_mut() {
+            if mergeable {
                 // A repeat merges even across a little noise when the repeated char stands alone
                 // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
                 // word with the first of the next (`chong go`).
@@ -524,19 +569,10 @@ impl Builder {
                     return;
                 }
             }
+            self.norm += last.ch.len_utf8() as u32;
         }
-        let norm = self.view.text.len() as u32;
-        self.view.text.push(ch);
-        self.view.units.push(Unit {
-            ch,
-            start,
-            end,
-            norm,
-            run: 1,
-            gap_chars: self.gap_chars,
-            gap: self.gap,
-            via,
-        });
+        let unit = Unit { ch, start, end, norm: self.norm, run: 1, gap_chars: self.gap_chars, gap: self.gap, via };
+        self.start(unit);
         self.gap = 0;
         self.gap_chars = 0;
     }
