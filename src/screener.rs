@@ -448,7 +448,7 @@ impl Screener {
 
     /// The probe over this screener's automata; `None` when one of them is an NFA (very large
     /// lexicons), which the probe does not drive.
-    fn probe(&self) -> Option<Probe<'_>> {
+    pub(crate) fn probe(&self) -> Option<Probe<'_>> {
         let chars = self.char_ac.stepper()?;
         let syllables = match self.syllable_ac.stepper() {
             Some(s) => Some(s),

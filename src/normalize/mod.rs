@@ -347,6 +347,259 @@ impl Folder {
         }
     }
 
+    /// The fast lane of a fold, for the probe: the same units as [`Folder::fold_into`], with the
+    /// fold's state in locals and nothing built, for texts of Han characters, plain Latin words,
+    /// digits and punctuation. Anything else — leetspeak (a digit or `@$!|` touching a letter),
+    /// look-alike or full-width letters, marks on a letter, rare Han blocks — returns
+    /// [`Flow::Bail`] at once, and the caller folds the text the general way.
+    ///
+    /// Latin letters go to [`Lane::letter`] one by one and to [`Lane::word`] once their word ends
+    /// (the word the syllable view reads as pinyin: letters with no noise between them).
+    #[inline(always)]
+    pub(crate) fn fold_fast<L: Lane>(&self, text: &str, lane: &mut L) -> Flow {
+        const NONE: u32 = u32::MAX;
+        let bytes = text.as_bytes();
+        // The last unit: its char (NONE before the first), its end, and whether a repeat may
+        // still merge into it across noise (it stands alone and has not merged yet).
+        let mut last_ch = NONE;
+        let mut last_end = 0usize;
+        let mut last_standalone = false;
+        let (mut gap, mut gap_chars) = (0u8, 0u16);
+        // The open Latin word (usize::MAX: none) and whether a letter in it repeats.
+        let mut word_start = usize::MAX;
+        let mut doubled = false;
+        // What the current Latin token (letters, digits, joiners) holds.
+        let (mut token_letter, mut token_digit, mut token_leet) = (false, false, false);
+        let (mut numeral_run_end, mut numeral_checked_to) = (0usize, 0usize);
+
+        macro_rules! flow {
+            ($e:expr) => {
+                match $e {
+                    Flow::Go => {}
+                    other => return other,
+                }
+            };
+        }
+        macro_rules! noise {
+            ($space:expr, $hard:expr) => {{
+                gap |= GAP_NOISE | if $space { GAP_SPACE } else { GAP_PUNCT } | if $hard { GAP_HARD } else { 0 };
+                gap_chars = gap_chars.saturating_add(1);
+            }};
+        }
+        macro_rules! end_word {
+            () => {
+                if word_start != usize::MAX {
+                    let mut letters = [0u8; MAX_WORD];
+                    let mut n = 0usize;
+                    for &b in &bytes[word_start..last_end] {
+                        if b.is_ascii_alphabetic() {
+                            if n == MAX_WORD {
+                                n = MAX_WORD + 1;
+                                break;
+                            }
+                            letters[n] = b.to_ascii_lowercase();
+                            n += 1;
+                        }
+                    }
+                    let word = (!doubled && n <= MAX_WORD).then(|| &letters[..n]);
+                    word_start = usize::MAX;
+                    doubled = false;
+                    flow!(lane.word(word));
+                }
+            };
+        }
+        // Builder::push, on the locals: merge a repeat, or start a unit.
+        macro_rules! push {
+            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr) => {{
+                let ch: u32 = $ch;
+                let soft = gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP;
+                if $mergeable && last_ch == ch && (gap == 0 || (last_standalone && soft)) {
+                    last_end = $end;
+                    last_standalone = false;
+                    doubled |= word_start != usize::MAX;
+                    lane.repeat();
+                } else {
+                    if $latin {
+                        if gap != 0 {
+                            end_word!();
+                        }
+                        if word_start == usize::MAX {
+                            word_start = $start;
+                        }
+                    } else {
+                        end_word!();
+                    }
+                    last_standalone = gap != 0 || last_ch == NONE;
+                    last_ch = ch;
+                    last_end = $end;
+                    if $latin {
+                        flow!(lane.letter(ch as u8));
+                    } else {
+                        flow!(lane.unit(char::from_u32(ch).unwrap_or('\u{FFFD}')));
+                    }
+                }
+                gap = 0;
+                gap_chars = 0;
+            }};
+        }
+
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let lead = bytes[i];
+            if lead < 0x80 {
+                match lead {
+                    b'a'..=b'z' | b'A'..=b'Z' => {
+                        if token_digit || token_leet {
+                            return Flow::Bail; // leetspeak territory
+                        }
+                        token_letter = true;
+                        push!(lead.to_ascii_lowercase() as u32, i, i + 1, true, true);
+                    }
+                    b'0'..=b'9' => {
+                        if token_letter {
+                            return Flow::Bail;
+                        }
+                        token_digit = true;
+                        push!(lead as u32, i, i + 1, false, false);
+                    }
+                    b'@' | b'$' | b'!' | b'|' => {
+                        // In a token without letters a leet symbol is noise (a letter joining
+                        // the token later bails); so is a `!` or `|` that ends a word (`wow!`),
+                        // as only one between two token chars reads as a letter.
+                        if token_letter {
+                            let ends_token = match bytes.get(i + 1) {
+                                None => true,
+                                Some(&b) => b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'@' | b'$' | b'!' | b'|' | b'\''),
+                            };
+                            if !(matches!(lead, b'!' | b'|') && ends_token) {
+                                return Flow::Bail;
+                            }
+                        }
+                        token_leet = true;
+                        noise!(false, false);
+                    }
+                    b'\'' => {
+                        if token_letter || token_digit || token_leet {
+                            // A joiner inside a word belongs to the unit before it.
+                            if gap == 0 && last_end == i {
+                                last_end = i + 1;
+                            } else {
+                                noise!(false, false);
+                            }
+                        } else {
+                            noise!(false, false);
+                        }
+                    }
+                    _ => {
+                        let Kind::Noise { space, hard } = self.fast[lead as usize].0 else { return Flow::Bail };
+                        token_letter = false;
+                        token_digit = false;
+                        token_leet = false;
+                        noise!(space, hard);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            if (0xE4..=0xE9).contains(&lead) && i + 2 < bytes.len() {
+                // U+4E00..U+9FFF, decoded by hand: the common case.
+                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | (bytes[i + 2] as u32 & 0x3F);
+                if let Some(entry) = self.tables.han_entry(code) {
+                    if entry & HAN_SPECIAL == 0 {
+                        token_letter = false;
+                        token_digit = false;
+                        token_leet = false;
+                        push!(entry & HAN_CHAR, i, i + 3, true, false);
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+            let c = text[i..].chars().next().expect("i is a char boundary below the end");
+            let len = c.len_utf8();
+            let code = c as u32;
+            if let Some(entry) = self.tables.han_entry(code) {
+                token_letter = false;
+                token_digit = false;
+                token_leet = false;
+                if entry & HAN_SPECIAL == 0 {
+                    push!(entry & HAN_CHAR, i, i + 3, true, false);
+                    i += 3;
+                    continue;
+                }
+                match self.classify(c, EvasionSet::EMPTY).0 {
+                    Kind::HanNumeral(h, d) => {
+                        if i >= numeral_checked_to {
+                            (numeral_run_end, numeral_checked_to) = self.numeral_run(text, i);
+                        }
+                        if i < numeral_run_end {
+                            push!((b'0' + d) as u32, i, i + len, false, false);
+                        } else {
+                            push!(h as u32, i, i + len, true, false);
+                        }
+                    }
+                    Kind::Han(h) => {
+                        if self.tables.is_split_first(h) {
+                            if let Some(next) = self.raw_at(text, i + len) {
+                                if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
+                                    if let Some(whole) = self.tables.split(h, n) {
+                                        push!(whole as u32, i, next.end as usize, true, false);
+                                        i = next.end as usize;
+                                        continue;
+                                    }
+                                }
+                            }
+                        }
+                        push!(h as u32, i, i + len, true, false);
+                    }
+                    _ => return Flow::Bail,
+                }
+                i += len;
+                continue;
+            }
+            match self.classify(c, EvasionSet::EMPTY).0 {
+                Kind::Noise { space, hard } => {
+                    token_letter = false;
+                    token_digit = false;
+                    token_leet = false;
+                    noise!(space, hard);
+                }
+                Kind::Attach if !token_letter => {
+                    if gap == 0 && last_end == i {
+                        last_end = i + len;
+                    } else {
+                        noise!(false, false);
+                    }
+                }
+                Kind::Joiner => {
+                    if (token_letter || token_digit || token_leet) && gap == 0 && last_end == i {
+                        last_end = i + len;
+                    } else {
+                        noise!(false, false);
+                    }
+                }
+                Kind::Digit(d) => {
+                    if token_letter {
+                        return Flow::Bail;
+                    }
+                    token_digit = true;
+                    push!((b'0' + d) as u32, i, i + len, false, false);
+                }
+                Kind::Other(o) => {
+                    token_letter = false;
+                    token_digit = false;
+                    token_leet = false;
+                    push!(o as u32, i, i + len, true, false);
+                }
+                _ => return Flow::Bail,
+            }
+            i += len;
+        }
+        end_word!();
+        debug_assert!(word_start == usize::MAX && !doubled, "the last word was read");
+        lane.end()
+    }
+
     /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
     /// Returns the run's end if it holds at least [`NUMERAL_RUN`] numerals (else `i`), and where
     /// the look stopped, so the same run is not scanned again.
@@ -446,6 +699,32 @@ fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
             _ => unreachable!("a Latin token holds letters, digits, leet symbols and marks only"),
         }
     }
+}
+
+/// What [`Folder::fold_fast`] reports to.
+pub(crate) trait Lane {
+    /// A unit starts with folded char `ch`, which is not an ASCII letter.
+    fn unit(&mut self, ch: char) -> Flow;
+    /// A unit starts with ASCII letter `letter` (lowercase).
+    fn letter(&mut self, letter: u8) -> Flow;
+    /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
+    /// repeats, or it is longer than [`MAX_WORD`]).
+    fn word(&mut self, letters: Option<&[u8]>) -> Flow;
+    /// The last unit repeats once more (its run grows).
+    fn repeat(&mut self);
+    /// The text ends.
+    fn end(&mut self) -> Flow;
+}
+
+/// Whether [`Folder::fold_fast`] goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// On (at the end: the whole text was folded).
+    Go,
+    /// The lane has seen what it needed.
+    Stop,
+    /// The text needs the general fold (or the lane the general probe).
+    Bail,
 }
 
 /// Receives the units of a fold, each once it is complete (repeats merged, marks attached).
