@@ -359,7 +359,7 @@ impl Run<'_, '_> {
     fn end_word(&mut self) {
         let len = std::mem::take(&mut self.word_len);
         let doubled = std::mem::take(&mut self.doubled);
-        let word = (!doubled && len <= MAX_WORD).then(|| self.word);
+        let word = (!doubled && len <= MAX_WORD).then_some(self.word);
         let word = word.as_ref().map(|w| &w[..len]);
         self.found |= self.syllables.word(self.probe, word);
     }
