@@ -99,6 +99,8 @@ impl Probe<'_> {
             probe: self,
             char_state: self.chars.start(),
             runs: Runs::NEW,
+            open: None,
+            units: 0,
             syllables: self.syllables(),
             word: [0; MAX_WORD],
             word_len: 0,
@@ -107,7 +109,10 @@ impl Probe<'_> {
         };
         let mut builder = crate::normalize::Builder::new(run);
         self.folder.fold_into(text, &mut builder);
-        let (mut run, _) = builder.finish();
+        let mut run = builder.emit;
+        if let Some(last) = run.open.take() {
+            run.unit(&last);
+        }
         if run.word_len != 0 {
             run.end_word();
         }
@@ -335,6 +340,9 @@ struct Run<'p, 'a> {
     probe: &'p Probe<'a>,
     char_state: State,
     runs: Runs,
+    /// The open unit (see [`Emit`]) and the number of units so far.
+    open: Option<Unit>,
+    units: u32,
     syllables: SyllableState<'a>,
     /// The Latin word being read (lowercase letters with no noise between them), as in
     /// [`Syllables::view`]; `word_len` may pass `MAX_WORD` (then it is no pinyin).
@@ -366,6 +374,33 @@ impl Run<'_, '_> {
 }
 
 impl Emit for Run<'_, '_> {
+    #[inline(always)]
+    fn last(&mut self) -> Option<&mut Unit> {
+        self.open.as_mut()
+    }
+
+    #[inline(always)]
+    fn push(&mut self, unit: Unit) {
+        self.units += 1;
+        if let Some(complete) = self.open.replace(unit) {
+            self.unit(&complete);
+        }
+    }
+
+    /// Only whether a unit is the first (`norm == 0`) matters to the fold.
+    #[inline(always)]
+    fn norm(&self) -> u32 {
+        self.units
+    }
+
+    #[inline(always)]
+    fn done(&self) -> bool {
+        self.found
+    }
+}
+
+impl Run<'_, '_> {
+    /// A complete unit.
     fn unit(&mut self, unit: &Unit) {
         self.char(unit.ch, unit.run);
         if !self.syllables.on {
@@ -387,11 +422,6 @@ impl Emit for Run<'_, '_> {
         }
         let id = self.probe.syllable(unit.ch);
         self.found |= self.syllables.slot(self.probe, id, false, true, true);
-    }
-
-    #[inline(always)]
-    fn done(&self) -> bool {
-        self.found
     }
 }
 

@@ -229,7 +229,7 @@ impl Folder {
         view.units.reserve(text.len() / 2);
         let mut out = Builder::new(view);
         self.fold_into(text, &mut out);
-        out.finish().0
+        out.emit
     }
 
     /// Folds `text` into `out`, one unit at a time; stops early when the emitter says so
@@ -727,9 +727,16 @@ pub(crate) enum Flow {
     Bail,
 }
 
-/// Receives the units of a fold, each once it is complete (repeats merged, marks attached).
+/// Where a fold puts its units. The last unit stays open: a repeat may still merge into it, a
+/// mark attach to it. [`View`] keeps every unit in place; the probe keeps only the open one and
+/// looks at each unit once it is complete.
 pub(crate) trait Emit {
-    fn unit(&mut self, unit: &Unit);
+    /// The last unit, still open.
+    fn last(&mut self) -> Option<&mut Unit>;
+    /// A new unit: the last one is complete.
+    fn push(&mut self, unit: Unit);
+    /// Folded bytes before the next unit (its `norm`).
+    fn norm(&self) -> u32;
     /// Whether the fold may stop here (the emitter has seen what it needed).
     #[inline(always)]
     fn done(&self) -> bool {
@@ -739,35 +746,33 @@ pub(crate) trait Emit {
 
 impl Emit for View {
     #[inline(always)]
-    fn unit(&mut self, unit: &Unit) {
+    fn last(&mut self) -> Option<&mut Unit> {
+        self.units.last_mut()
+    }
+
+    #[inline(always)]
+    fn push(&mut self, unit: Unit) {
         self.text.push(unit.ch);
-        self.units.push(*unit);
+        self.units.push(unit);
+    }
+
+    #[inline(always)]
+    fn norm(&self) -> u32 {
+        self.text.len() as u32
     }
 }
 
-/// Assembles units: the last one stays pending (a repeat may still merge into it, a mark attach
-/// to it) until the next one starts or the fold ends.
+/// Assembles units from classified chars: merges repeats, attaches marks, remembers the noise
+/// before the next unit.
 pub(crate) struct Builder<E> {
     pub emit: E,
-    pending: Option<Unit>,
-    /// Folded bytes before the pending unit.
-    norm: u32,
     gap: u8,
     gap_chars: u16,
 }
 
 impl<E: Emit> Builder<E> {
     pub fn new(emit: E) -> Builder<E> {
-        Builder { emit, pending: None, norm: 0, gap: 0, gap_chars: 0 }
-    }
-
-    /// Emits the pending unit and hands back the emitter.
-    pub fn finish(mut self) -> (E, Option<Unit>) {
-        if let Some(last) = self.pending.take() {
-            self.emit.unit(&last);
-            return (self.emit, Some(last));
-        }
-        (self.emit, None)
+        Builder { emit, gap: 0, gap_chars: 0 }
     }
 
     fn noise(&mut self, space: bool, hard: bool) {
@@ -776,7 +781,7 @@ impl<E: Emit> Builder<E> {
     }
 
     fn attach(&mut self, raw: Raw) {
-        match self.pending.as_mut() {
+        match self.emit.last() {
             Some(last) if self.gap == 0 && last.end == raw.start => {
                 last.end = raw.end;
                 if last.ch.is_ascii_alphabetic() {
@@ -790,17 +795,9 @@ impl<E: Emit> Builder<E> {
 
     /// An apostrophe inside a word: part of the unit before it, not noise and not a disguise.
     fn join(&mut self, raw: Raw) {
-        match self.pending.as_mut() {
+        match self.emit.last() {
             Some(last) if self.gap == 0 && last.end == raw.start => last.end = raw.end,
             _ => self.noise(false, false),
-        }
-    }
-
-    /// Starts a new unit: the pending one is complete.
-    #[inline(always)]
-    fn start(&mut self, unit: Unit) {
-        if let Some(last) = self.pending.replace(unit) {
-            self.emit.unit(&last);
         }
     }
 
@@ -812,35 +809,35 @@ impl<E: Emit> Builder<E> {
             let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
             return self.push(ch, start, start + 3, EvasionSet::EMPTY, true);
         }
-        if let Some(last) = self.pending.as_mut() {
+        if let Some(last) = self.emit.last() {
             if last.ch as u32 == code {
                 last.end = start + 3;
                 last.run = last.run.saturating_add(1);
                 return;
             }
-            self.norm += last.ch.len_utf8() as u32;
         }
         let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
-        let unit = Unit { ch, start, end: start + 3, norm: self.norm, run: 1, gap_chars: 0, gap: 0, via: EvasionSet::EMPTY };
-        self.start(unit);
+        let norm = self.emit.norm();
+        self.emit.push(Unit { ch, start, end: start + 3, norm, run: 1, gap_chars: 0, gap: 0, via: EvasionSet::EMPTY });
     }
 
     /// Emits a unit, or merges it into the previous one when it repeats it (`mergeable`).
     #[inline(always)]
     fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
-        if let Some(last) = self.pending.as_mut() {
-            if mergeable {
+        if mergeable {
+            let (gap, gap_chars) = (self.gap, self.gap_chars);
+            if let Some(last) = self.emit.last() {
                 // A repeat merges even across a little noise when the repeated char stands alone
                 // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
                 // word with the first of the next (`chong go`).
                 let standalone = last.gap != 0 || last.norm == 0;
                 let standalone = standalone && last.run == 1;
-                let soft_gap = self.gap & GAP_HARD == 0 && self.gap_chars <= MAX_MERGE_GAP;
-                if last.ch == ch && (self.gap == 0 || (standalone && soft_gap)) {
+                let soft_gap = gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP;
+                if last.ch == ch && (gap == 0 || (standalone && soft_gap)) {
                     last.end = end;
                     last.run = last.run.saturating_add(1);
                     last.via = last.via.union(via);
-                    if self.gap != 0 {
+                    if gap != 0 {
                         last.via.insert(Evasion::Spacing);
                     }
                     self.gap = 0;
@@ -848,10 +845,9 @@ impl<E: Emit> Builder<E> {
                     return;
                 }
             }
-            self.norm += last.ch.len_utf8() as u32;
         }
-        let unit = Unit { ch, start, end, norm: self.norm, run: 1, gap_chars: self.gap_chars, gap: self.gap, via };
-        self.start(unit);
+        let norm = self.emit.norm();
+        self.emit.push(Unit { ch, start, end, norm, run: 1, gap_chars: self.gap_chars, gap: self.gap, via });
         self.gap = 0;
         self.gap_chars = 0;
     }
