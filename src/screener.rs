@@ -719,9 +719,6 @@ impl Screener {
                 .iter()
                 .map(|part| hits.iter().filter(|h| h.term == *part || h.category == *part).collect())
                 .collect();
-            if candidates.iter().any(Vec::is_empty) {
-                continue;
-            }
             let indexes: Vec<ByStart> = candidates.iter().map(|c| ByStart::new(c.iter().map(|h| (h.span.char[0], h.span.char[1])))).collect();
             // Within `n` chars: the partner starts at most `n` after the anchor ends and ends at
             // most `n` before it starts.
