@@ -125,16 +125,26 @@ pub(crate) struct Folder {
     pub syllables: Syllables,
     /// `classify` of every char below [`FAST_END`].
     fast: Box<[(Kind, EvasionSet)]>,
+    /// `classify` of the half- and full-width forms (U+FF00..U+FFEF: `，！（）` and full-width
+    /// ASCII), common in Chinese text.
+    wide: Box<[(Kind, EvasionSet)]>,
 }
+
+/// The block of half- and full-width forms.
+const WIDE: std::ops::Range<u32> = 0xFF00..0xFFF0;
 
 impl Folder {
     pub fn new() -> Folder {
-        let mut folder = Folder { tables: Tables::new(), syllables: Syllables::new(), fast: Box::default() };
+        let mut folder =
+            Folder { tables: Tables::new(), syllables: Syllables::new(), fast: Box::default(), wide: Box::default() };
         folder.fast = (0..FAST_END)
             .map(|code| match char::from_u32(code) {
                 Some(c) => folder.classify_slow(c, EvasionSet::EMPTY),
                 None => (Kind::Noise { space: false, hard: false }, EvasionSet::EMPTY), // surrogates
             })
+            .collect();
+        folder.wide = WIDE
+            .map(|code| folder.classify_slow(char::from_u32(code).expect("the block has no surrogates"), EvasionSet::EMPTY))
             .collect();
         folder
     }
@@ -144,7 +154,10 @@ impl Folder {
     fn classify(&self, c: char, via: EvasionSet) -> (Kind, EvasionSet) {
         match self.fast.get(c as usize) {
             Some(&(kind, own)) => (kind, own.union(via)),
-            None => self.classify_slow(c, via),
+            None => match self.wide.get((c as u32).wrapping_sub(WIDE.start) as usize) {
+                Some(&(kind, own)) => (kind, own.union(via)),
+                None => self.classify_slow(c, via),
+            },
         }
     }
 
