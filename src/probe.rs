@@ -146,9 +146,8 @@ impl Probe<'_> {
     /// Feeds the UTF-8 bytes of one folded char to the character automaton; the new state and
     /// whether it is a match state.
     #[inline(always)]
-    fn step_char(&self, state: State, ch: char) -> (State, bool) {
+    fn step_char(&self, state: State, code: u32) -> (State, bool) {
         let chars = self.chars;
-        let code = ch as u32;
         let state = if code < 0x80 {
             chars.step(state, code as u8)
         } else if (0x800..0x10000).contains(&code) {
@@ -159,6 +158,7 @@ impl Probe<'_> {
         } else {
             let mut utf8 = [0u8; 4];
             let mut state = state;
+            let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
             for &byte in ch.encode_utf8(&mut utf8).as_bytes() {
                 state = chars.step(state, byte);
             }
@@ -169,12 +169,11 @@ impl Probe<'_> {
 
     /// Syllable of a folded Han char (`None` for other chars and Han without a reading).
     #[inline(always)]
-    fn syllable(&self, ch: char) -> Option<u16> {
+    fn syllable(&self, code: u32) -> Option<u16> {
         let syllables = &self.folder.syllables;
-        match syllables.of_common_han(ch) {
+        match syllables.of_common_han(code) {
             Some(id) => id,
-            None if is_han(ch) => syllables.of_han(ch),
-            None => None,
+            None => char::from_u32(code).filter(|&c| is_han(c)).and_then(|c| syllables.of_han(c)),
         }
     }
 }
@@ -264,7 +263,7 @@ struct Quick<'p, 'a> {
 impl Quick<'_, '_> {
     /// A new unit's char for the character automaton.
     #[inline(always)]
-    fn char(&mut self, ch: char) -> Flow {
+    fn char(&mut self, ch: u32) -> Flow {
         if self.settle() {
             return Flow::Stop;
         }
@@ -296,7 +295,7 @@ impl Quick<'_, '_> {
 
 impl Lane for Quick<'_, '_> {
     #[inline(always)]
-    fn unit(&mut self, ch: char) -> Flow {
+    fn unit(&mut self, ch: u32) -> Flow {
         let flow = self.char(ch);
         if flow != Flow::Go || !self.syllables.on {
             return flow;
@@ -310,7 +309,7 @@ impl Lane for Quick<'_, '_> {
 
     #[inline(always)]
     fn letter(&mut self, letter: u8) -> Flow {
-        self.char(letter as char)
+        self.char(letter as u32)
     }
 
     #[inline(always)]
@@ -356,7 +355,7 @@ impl Run<'_, '_> {
     /// One complete unit for the character automaton.
     fn char(&mut self, ch: char, run: u16) {
         self.runs.push(run);
-        let (state, is_match) = self.probe.step_char(self.char_state, ch);
+        let (state, is_match) = self.probe.step_char(self.char_state, ch as u32);
         self.char_state = state;
         if is_match {
             self.found |= self.probe.runs_reached(state, &self.runs);
@@ -420,7 +419,7 @@ impl Run<'_, '_> {
         if self.word_len != 0 {
             self.end_word();
         }
-        let id = self.probe.syllable(unit.ch);
+        let id = self.probe.syllable(unit.ch as u32);
         self.found |= self.syllables.slot(self.probe, id, false, true, true);
     }
 }

@@ -448,7 +448,7 @@ impl Folder {
                     if $latin {
                         flow!(lane.letter(ch as u8));
                     } else {
-                        flow!(lane.unit(char::from_u32(ch).unwrap_or('\u{FFFD}')));
+                        flow!(lane.unit(ch));
                     }
                 }
                 gap = 0;
@@ -716,8 +716,8 @@ fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
 
 /// What [`Folder::fold_fast`] reports to.
 pub(crate) trait Lane {
-    /// A unit starts with folded char `ch`, which is not an ASCII letter.
-    fn unit(&mut self, ch: char) -> Flow;
+    /// A unit starts with folded char `ch` (a code point), which is not an ASCII letter.
+    fn unit(&mut self, ch: u32) -> Flow;
     /// A unit starts with ASCII letter `letter` (lowercase).
     fn letter(&mut self, letter: u8) -> Flow;
     /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it

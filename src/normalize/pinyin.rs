@@ -85,8 +85,8 @@ impl Syllables {
     /// Syllable of a char of the common Han block (`HAN_BASE..HAN_END`): `Some(None)` for one
     /// without a reading, `None` outside the block.
     #[inline(always)]
-    pub fn of_common_han(&self, c: char) -> Option<Option<u16>> {
-        let id = *self.han.get((c as u32).wrapping_sub(HAN_BASE) as usize)?;
+    pub fn of_common_han(&self, code: u32) -> Option<Option<u16>> {
+        let id = *self.han.get(code.wrapping_sub(HAN_BASE) as usize)?;
         Some((id != NONE).then_some(id))
     }
 
