@@ -542,7 +542,15 @@ impl Folder {
                 }
                 match self.classify(c, EvasionSet::EMPTY).0 {
                     Kind::HanNumeral(h, d) => {
-                        if i >= numeral_checked_to {
+                        // A plain Han char right after ends the run at one numeral (`一个`):
+                        // no need to look further.
+                        let plain_next = bytes.get(i + len..i + len + 3).is_some_and(|b| {
+                            (0xE4..=0xE9).contains(&b[0]) && {
+                                let code = (b[0] as u32 & 0x0F) << 12 | (b[1] as u32 & 0x3F) << 6 | (b[2] as u32 & 0x3F);
+                                self.tables.han_entry(code).is_some_and(|e| e & HAN_SPECIAL == 0)
+                            }
+                        });
+                        if i >= numeral_checked_to && !plain_next {
                             (numeral_run_end, numeral_checked_to) = self.numeral_run(text, i);
                         }
                         if i < numeral_run_end {
