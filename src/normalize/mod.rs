@@ -339,7 +339,7 @@ impl Folder {
                     out.push(h, raw.start, raw.end, raw.via, true);
                 }
                 Kind::HanNumeral(h, d) => {
-                    if i >= numeral_checked_to {
+                    if i >= numeral_checked_to && !self.plain_han_at(bytes, raw.end as usize) {
                         let (end, checked) = self.numeral_run(text, i);
                         numeral_run_end = end;
                         numeral_checked_to = checked;
@@ -542,15 +542,7 @@ impl Folder {
                 }
                 match self.classify(c, EvasionSet::EMPTY).0 {
                     Kind::HanNumeral(h, d) => {
-                        // A plain Han char right after ends the run at one numeral (`一个`):
-                        // no need to look further.
-                        let plain_next = bytes.get(i + len..i + len + 3).is_some_and(|b| {
-                            (0xE4..=0xE9).contains(&b[0]) && {
-                                let code = (b[0] as u32 & 0x0F) << 12 | (b[1] as u32 & 0x3F) << 6 | (b[2] as u32 & 0x3F);
-                                self.tables.han_entry(code).is_some_and(|e| e & HAN_SPECIAL == 0)
-                            }
-                        });
-                        if i >= numeral_checked_to && !plain_next {
+                        if i >= numeral_checked_to && !self.plain_han_at(bytes, i + len) {
                             (numeral_run_end, numeral_checked_to) = self.numeral_run(text, i);
                         }
                         if i < numeral_run_end {
@@ -619,6 +611,18 @@ impl Folder {
         end_word!();
         debug_assert!(word_start == usize::MAX && !doubled, "the last word was read");
         lane.end()
+    }
+
+    /// Whether a plain Han char (no numeral, no split half) starts at byte `at`: then a numeral
+    /// right before it is no numeral run (`一个`), without [`Folder::numeral_run`] looking further.
+    #[inline(always)]
+    fn plain_han_at(&self, bytes: &[u8], at: usize) -> bool {
+        bytes.get(at..at + 3).is_some_and(|b| {
+            (0xE4..=0xE9).contains(&b[0]) && {
+                let code = (b[0] as u32 & 0x0F) << 12 | (b[1] as u32 & 0x3F) << 6 | (b[2] as u32 & 0x3F);
+                self.tables.han_entry(code).is_some_and(|e| e & HAN_SPECIAL == 0)
+            }
+        })
     }
 
     /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
