@@ -238,6 +238,8 @@ impl Extractor {
                         at += n;
                     }
                 }
+            } else if buf.is_ascii() {
+                ascii_words(&buf, |start, end| emit(&buf[start..end], start, end - start));
             } else {
                 let mut at = 0;
                 for word in buf.split_word_bounds() {
@@ -253,9 +255,75 @@ impl Extractor {
     }
 }
 
+/// The UAX #29 words of an ASCII text that start with a letter or digit, as byte ranges: what
+/// `split_word_bounds` gives for such text, filtered to alphanumeric starts (the word features'
+/// filter). Measured with callgrind on 100-char English texts: the general segmenter (Unicode
+/// category tables, every word boundary rule) was ≈ 17k of the model's ≈ 36k instructions per
+/// text. In ASCII only these rules can join two chars of a word: letters, digits and `_` join
+/// each other (WB5, WB8–WB10, WB13a/b); `:`, `.` and `'` join two letters (WB6/7); `,`, `;`, `.`
+/// and `'` join two digits (WB11/12). A word starting with `_` is a word too, just not kept.
+fn ascii_words(text: &str, mut emit: impl FnMut(usize, usize)) {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < b.len() {
+            let (prev, c) = (b[i - 1], b[i]);
+            if word(c) {
+                i += 1;
+                continue;
+            }
+            let Some(&next) = b.get(i + 1) else { break };
+            let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() && matches!(c, b':' | b'.' | b'\'');
+            let digits = prev.is_ascii_digit() && next.is_ascii_digit() && matches!(c, b',' | b';' | b'.' | b'\'');
+            if letters || digits {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if b[start].is_ascii_alphanumeric() {
+            emit(start, i);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ASCII splitter keeps exactly the words `split_word_bounds` gives that start with a
+    /// letter or digit, on random strings over the chars the rules treat differently.
+    #[test]
+    fn ascii_words_match_uax29() {
+        let alphabet = b"ab0Z9_.:',;\" -!\t\n\r#@x";
+        let mut seed = 11u64;
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % m) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next(16);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len() as u64)] as char).collect();
+            let mut want = Vec::new();
+            let mut at = 0;
+            for word in text.split_word_bounds() {
+                if word.chars().next().is_some_and(char::is_alphanumeric) {
+                    want.push((at, at + word.len()));
+                }
+                at += word.len();
+            }
+            let mut got = Vec::new();
+            ascii_words(&text, |s, e| got.push((s, e)));
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
 
     #[test]
     fn fnv_char_hashes_the_utf8_bytes() {
