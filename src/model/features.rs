@@ -101,6 +101,22 @@ pub(crate) struct Occurrence {
     pub end: u32,
 }
 
+/// Where feature occurrences go. A trait rather than a closure so the scan's summing can be
+/// `#[inline(always)]` (closures cannot be marked on stable Rust). Measured with callgrind on
+/// 100-char Chinese texts (≈ 250 occurrences each): the closure, not inlined, cost ≈ 56
+/// instructions per occurrence, the inlined sink ≈ 40.
+pub(crate) trait Sink {
+    /// Takes one occurrence.
+    fn push(&mut self, o: Occurrence);
+}
+
+impl Sink for Vec<Occurrence> {
+    #[inline]
+    fn push(&mut self, o: Occurrence) {
+        Vec::push(self, o);
+    }
+}
+
 /// Which features to take and how to hash them (the model file's header fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Extractor {
@@ -127,14 +143,13 @@ impl Extractor {
 
     /// All feature occurrences of a folded text, appended to `out`.
     pub fn extract(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], out: &mut Vec<Occurrence>) {
-        self.each(view, segmenter, hits, &mut |o| out.push(o));
+        self.each(view, segmenter, hits, out);
     }
 
     /// Calls `sink` with every feature occurrence of a folded text (the scan's path: the model
     /// sums weights as features come, without collecting them).
     #[inline]
-    pub fn each(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], sink: &mut impl FnMut(Occurrence)) {
-        let out = sink;
+    pub fn each(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], out: &mut impl Sink) {
         let units = &view.units;
         if self.flags & CHARS != 0 && self.flags & NGRAM_MIX != 0 {
             self.ngrams_mixed(units, out);
@@ -153,7 +168,7 @@ impl Extractor {
                         break;
                     }
                     h = fnv_char(h, u.ch);
-                    out(Occurrence { bucket: self.bucket(h), start: first.start, end: u.end });
+                    out.push(Occurrence { bucket: self.bucket(h), start: first.start, end: u.end });
                 }
             }
         }
@@ -164,9 +179,9 @@ impl Extractor {
             for hit in hits {
                 let (start, end) = (hit.span.byte[0] as u32, hit.span.byte[1] as u32);
                 let h = fnv(fnv(FNV_OFFSET, &[TAG_TERM]), hit.term.as_bytes());
-                out(Occurrence { bucket: self.bucket(h), start, end });
+                out.push(Occurrence { bucket: self.bucket(h), start, end });
                 let h = fnv(fnv(FNV_OFFSET, &[TAG_CATEGORY]), hit.category.as_bytes());
-                out(Occurrence { bucket: self.bucket(h), start, end });
+                out.push(Occurrence { bucket: self.bucket(h), start, end });
             }
         }
     }
@@ -174,7 +189,7 @@ impl Extractor {
     /// Char n-grams hashed by the mix ([`NGRAM_MIX`]): the same n-grams and spans as the FNV
     /// path, a different bucket for each.
     #[inline(always)]
-    fn ngrams_mixed(&self, units: &[crate::normalize::Unit], out: &mut impl FnMut(Occurrence)) {
+    fn ngrams_mixed(&self, units: &[crate::normalize::Unit], out: &mut impl Sink) {
         let n = self.max_ngram as usize;
         let shift = 64 - self.bits as u32;
         for (i, first) in units.iter().enumerate() {
@@ -182,20 +197,20 @@ impl Extractor {
                 continue;
             }
             let mut h = mix_step(0, mix_unit(first.ch));
-            out(Occurrence { bucket: (h >> shift) as u32, start: first.start, end: first.end });
+            out.push(Occurrence { bucket: (h >> shift) as u32, start: first.start, end: first.end });
             for u in units[i + 1..(i + n).min(units.len())].iter() {
                 if u.is_latin() || u.gap & GAP_SPACE != 0 {
                     break;
                 }
                 h = mix_step(h, mix_unit(u.ch));
-                out(Occurrence { bucket: (h >> shift) as u32, start: first.start, end: u.end });
+                out.push(Occurrence { bucket: (h >> shift) as u32, start: first.start, end: u.end });
             }
         }
     }
 
     /// Word features: runs of Han units (no noise inside) are cut by jieba; everything else is
     /// written out with a space wherever noise was dropped and split by UAX #29 word bounds.
-    fn words(&self, view: &View, segmenter: &Segmenter, out: &mut impl FnMut(Occurrence)) {
+    fn words(&self, view: &View, segmenter: &Segmenter, out: &mut impl Sink) {
         let units = &view.units;
         // Sized once: growing them char by char was ≈ 7k instructions per English text.
         let mut buf = String::with_capacity(units.len() * 4 + 8);
@@ -225,7 +240,7 @@ impl Extractor {
             let mut emit = |word: &str, first_char: usize, chars: usize| {
                 let (a, b) = (owner[first_char], owner[first_char + chars - 1]);
                 let h = fnv(fnv(FNV_OFFSET, &[TAG_WORD]), word.as_bytes());
-                out(Occurrence { bucket: self.bucket(h), start: units[a].start, end: units[b].end });
+                out.push(Occurrence { bucket: self.bucket(h), start: units[a].start, end: units[b].end });
             };
             if han {
                 if j - i >= 2 {
