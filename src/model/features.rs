@@ -313,6 +313,26 @@ fn ascii_words(text: &str, mut emit: impl FnMut(usize, usize)) {
 mod tests {
     use super::*;
 
+    /// Models without the [`NGRAM_MIX`] flag (trained before it) hash their n-grams with FNV as
+    /// they were trained; with it, the same n-grams with the same spans land in other buckets.
+    #[test]
+    fn the_mix_flag_changes_buckets_not_ngrams() {
+        let screener = crate::Screener::with_model(crate::Lexicon::default_lexicon(), None).unwrap();
+        let text = "冰 河南人素质真差, ok 滚回老家去😀";
+        let fnv_ex = Extractor { bits: 17, flags: CHARS, max_ngram: 3 };
+        let mix_ex = Extractor { flags: CHARS | NGRAM_MIX, ..fnv_ex };
+        let old = screener.model_features(text, &fnv_ex);
+        let new = screener.model_features(text, &mix_ex);
+        let spans = |v: &[Occurrence]| v.iter().map(|o| (o.start, o.end)).collect::<Vec<_>>();
+        assert_eq!(spans(&old), spans(&new));
+        assert!(old.len() > 20 && old.iter().zip(&new).filter(|(a, b)| a.bucket != b.bucket).count() > old.len() / 2);
+        // The FNV path is the documented one: tag `c`, then the n-gram's UTF-8 bytes.
+        let h = fnv(fnv(FNV_OFFSET, &[TAG_CHARS]), "冰".as_bytes());
+        assert_eq!(old[0], Occurrence { bucket: fnv_ex.bucket(h), start: 0, end: 3 });
+        let h = mix_step(0, mix_unit('冰'));
+        assert_eq!(new[0], Occurrence { bucket: (h >> (64 - 17)) as u32, start: 0, end: 3 });
+    }
+
     /// The ASCII splitter keeps exactly the words `split_word_bounds` gives that start with a
     /// letter or digit, on random strings over the chars the rules treat differently.
     #[test]
