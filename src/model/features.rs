@@ -146,8 +146,8 @@ impl Extractor {
         self.each(view, segmenter, hits, out);
     }
 
-    /// Calls `sink` with every feature occurrence of a folded text (the scan's path: the model
-    /// sums weights as features come, without collecting them).
+    /// Gives `out` every feature occurrence of a folded text (the scan's path: the model sums
+    /// weights as features come, without collecting them).
     #[inline]
     pub fn each(&self, view: &View, segmenter: &Segmenter, hits: &[Hit], out: &mut impl Sink) {
         let units = &view.units;
