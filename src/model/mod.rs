@@ -330,6 +330,23 @@ pub(crate) fn norm(n: usize) -> f64 {
 mod tests {
     use super::*;
 
+    /// The generic sink (any number of heads) explains as the unrolled two-head one: the default
+    /// model with a copy of its first head appended (a tie, so the copy never wins) gives the same
+    /// model verdicts.
+    #[test]
+    fn any_heads_match_two_heads() {
+        let two = Model::default_model();
+        let mut three = two.clone();
+        three.heads.push(two.heads[0].clone());
+        three.weights = two.weights.chunks(2).flat_map(|row| [row[0], row[1], row[0]]).collect();
+        let lexicon = crate::Lexicon::default_lexicon();
+        let a = crate::Screener::with_model(lexicon.clone(), Some(two)).unwrap();
+        let b = crate::Screener::with_model(lexicon, Some(three)).unwrap();
+        for text in ["河南人素质真差，滚回老家去", "you are such an idiot lol", "今天天气很好", "call 0900 now to win £1000 cash prize", ""] {
+            assert_eq!(a.scan(text).model, b.scan(text).model, "{text}");
+        }
+    }
+
     /// The bounded selection gives what sorting everything would: the largest contribution per
     /// span, largest first, ties by span.
     #[test]
