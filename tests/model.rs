@@ -71,6 +71,42 @@ fn model_file_round_trips_and_rejects_bad_files() {
     assert!(ModelError::UnsupportedVersion { found: 2, supported: 1 }.to_string().contains("version 2"));
 }
 
+/// The model file's FNV-1a 32-bit checksum, recomputed after editing a header field.
+fn reseal(bytes: &mut [u8]) {
+    let body = bytes.len() - 4;
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in &bytes[..body] {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    bytes[body..].copy_from_slice(&h.to_le_bytes());
+}
+
+/// Flag 16 (n-grams hashed by the multiply mix) is set by training; a file without it (trained
+/// before the flag) still loads and hashes its n-grams with FNV, and a flag this build does not
+/// know is refused by name.
+#[test]
+fn ngram_hash_flag_old_files_load_unknown_flags_fail() {
+    let bytes = Model::default_model().to_bytes();
+    let flags = u16::from_le_bytes([bytes[10], bytes[11]]);
+    assert_eq!(flags & 16, 16, "the default model is trained with the n-gram mix");
+
+    let mut fnv = bytes.clone();
+    fnv[10..12].copy_from_slice(&(flags & !16).to_le_bytes());
+    reseal(&mut fnv);
+    let old = Model::from_bytes(&fnv).expect("a model without flag 16 loads");
+    let a = Screener::with_model(Lexicon::default_lexicon(), Some(Model::default_model())).unwrap();
+    let b = Screener::with_model(Lexicon::default_lexicon(), Some(old)).unwrap();
+    let text = "河南人素质真差，滚回老家去";
+    let (va, vb) = (a.scan(text).model.unwrap(), b.scan(text).model.unwrap());
+    assert_ne!(va.score, vb.score, "other buckets, another score");
+
+    let mut unknown = bytes.clone();
+    unknown[10..12].copy_from_slice(&(flags | 32).to_le_bytes());
+    reseal(&mut unknown);
+    let err = Model::from_bytes(&unknown).unwrap_err();
+    assert!(matches!(&err, ModelError::Invalid(m) if m.contains("unknown feature flags")), "{err}");
+}
+
 fn check_features(text: &str, screener: &Screener) {
     let verdict = screener.scan(text);
     let model = verdict.model.expect("the model is on");

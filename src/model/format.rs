@@ -6,7 +6,8 @@
 //! ```text
 //! magic      8 bytes  "PSMODEL\0"
 //! version    u16      1
-//! flags      u16      feature families: 1 char n-grams, 2 words (non-Han), 4 lexicon hits, 8 jieba words (Han)
+//! flags      u16      feature families: 1 char n-grams, 2 words (non-Han), 4 lexicon hits, 8 jieba words (Han);
+//!                     16: char n-grams hashed by the multiply mix instead of FNV-1a
 //! bits       u8       hash space is 2^bits buckets (10..=24)
 //! max_ngram  u8       longest character n-gram (1..=5)
 //! heads      u8       number of heads (1..=16), one category each
@@ -27,6 +28,8 @@ use super::{Head, Model};
 pub const MAGIC: &[u8; 8] = b"PSMODEL\0";
 /// The format version this build writes and reads.
 pub const VERSION: u16 = 1;
+/// The most heads a model file may have (the scan keeps per-head sums on the stack).
+pub(crate) const MAX_HEADS: usize = 16;
 
 /// Why bytes could not be read as a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,8 +143,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<Model, ModelError> {
         return Err(ModelError::Invalid(format!("max n-gram {max_ngram} (1..=5 allowed)")));
     }
     let n_heads = r.u8()? as usize;
-    if !(1..=16).contains(&n_heads) {
-        return Err(ModelError::Invalid(format!("{n_heads} heads (1..=16 allowed)")));
+    if !(1..=MAX_HEADS).contains(&n_heads) {
+        return Err(ModelError::Invalid(format!("{n_heads} heads (1..={MAX_HEADS} allowed)")));
     }
     r.u8()?;
     let mut heads = Vec::with_capacity(n_heads);

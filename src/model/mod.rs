@@ -23,7 +23,8 @@ use crate::boundary::Segmenter;
 use crate::normalize::View;
 use crate::span::spans;
 use crate::verdict::{Decision, Hit, ModelFeature, ModelVerdict};
-use features::{Extractor, Occurrence};
+use features::{Extractor, Occurrence, Sink};
+use format::MAX_HEADS;
 
 pub use format::{ModelError, MAGIC, VERSION};
 
@@ -115,59 +116,45 @@ impl Model {
 
     /// Scores a folded text; `hits` are the lexicon's counted hits (features too).
     ///
-    /// One pass over the features sums every head's weights and keeps the occurrences; the
-    /// explanation then looks only at the winning head: a histogram of its (8-bit) weights gives
-    /// the cut-off of the top [`TOP_FEATURES`], and only occurrences at or above it are ranked.
-    /// Measured with callgrind on 100-char Chinese texts: sorting every occurrence cost more than
-    /// the features themselves.
+    /// One pass over the features sums every head's weights and, per head, keeps a bounded list
+    /// of its [`TOP_FEATURES`] largest positive contributions ([`Top`]); the winning head's list is
+    /// the explanation. No occurrence is stored: measured with callgrind on 100-char Chinese
+    /// texts, collecting every occurrence and ranking them afterwards (a histogram of the 8-bit
+    /// weights, then a sort above the cut) cost ≈ 6k instructions per text plus the vector.
     pub(crate) fn judge(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit]) -> Judgement {
         let k = self.heads.len();
-        let mut sums = vec![0i32; k];
-        let mut occurrences: Vec<Occurrence> = Vec::with_capacity(view.units.len() * self.extractor.max_ngram as usize + 8);
-        let weights = &self.weights;
-        if k == 2 {
-            // The default model's shape, unrolled (the generic loop below costs twice as much).
-            let (mut s0, mut s1) = (0i32, 0i32);
-            self.extractor.each(view, segmenter, hits, &mut |o: Occurrence| {
-                let b = o.bucket as usize * 2;
-                s0 += weights[b] as i32;
-                s1 += weights[b + 1] as i32;
-                occurrences.push(o);
-            });
-            sums = vec![s0, s1];
-        } else {
-            self.extractor.each(view, segmenter, hits, &mut |o: Occurrence| {
-                for (sum, &w) in sums.iter_mut().zip(&weights[o.bucket as usize * k..][..k]) {
-                    *sum += w as i32;
-                }
-                occurrences.push(o);
-            });
+        // A feature's contribution to head `i`'s calibrated logit is `platt_a · scale · norm` (norm
+        // > 0) times its stored weight: the sign of `platt_a · scale` says which weights explain.
+        let mut signs = [0i32; MAX_HEADS];
+        for (sign, h) in signs.iter_mut().zip(&self.heads) {
+            let unit = h.platt_a as f64 * h.scale as f64;
+            *sign = if unit > 0.0 { 1 } else if unit < 0.0 { -1 } else { 0 };
         }
-        let norm = norm(occurrences.len());
-        let (head, probability) = sums
-            .iter()
-            .zip(&self.heads)
-            .map(|(&s, h)| {
-                let z = h.bias as f64 + h.scale as f64 * s as f64 * norm;
-                sigmoid(h.platt_a as f64 * z + h.platt_b as f64)
-            })
-            .enumerate()
-            .fold((0, -1.0), |best, (i, p)| if p > best.1 { (i, p) } else { best });
+        let (head, probability, norm, top) = if k == 2 {
+            // The default model's shape, unrolled (the generic loop costs twice as much).
+            let mut sink = TwoHeads { weights: &self.weights, signs: [signs[0], signs[1]], sums: [0; 2], tops: [Top::EMPTY; 2], n: 0 };
+            self.extractor.each(view, segmenter, hits, &mut sink);
+            let (head, probability, norm) = self.best_head(&sink.sums, sink.n);
+            (head, probability, norm, sink.tops[head])
+        } else {
+            let mut sink = AnyHeads { weights: &self.weights, k, signs, sums: [0; MAX_HEADS], tops: [Top::EMPTY; MAX_HEADS], n: 0 };
+            self.extractor.each(view, segmenter, hits, &mut sink);
+            let (head, probability, norm) = self.best_head(&sink.sums[..k], sink.n);
+            (head, probability, norm, sink.tops[head])
+        };
         let h = &self.heads[head];
-        // A feature's contribution to the calibrated logit is `unit` × its stored weight; only
-        // positive contributions explain.
-        let unit = h.platt_a as f64 * h.scale as f64 * norm;
-        let sign: i32 = if unit > 0.0 { 1 } else if unit < 0.0 { -1 } else { 0 };
-        let key = |o: &Occurrence| sign * self.weights[o.bucket as usize * k + head] as i32;
-        let top = top_features(&occurrences, key);
-        let top: Vec<(f64, u32, u32)> = top.iter().map(|&(key, s, e)| (unit.abs() * key as f64, s, e)).collect();
-        let ranges: Vec<(usize, usize)> = top.iter().map(|c| (c.1 as usize, c.2 as usize)).collect();
+        let unit = (h.platt_a as f64 * h.scale as f64 * norm).abs();
+        let top = top.as_slice();
+        let mut ranges = [(0usize, 0usize); TOP_FEATURES];
+        for (r, c) in ranges.iter_mut().zip(top) {
+            *r = (c.1 as usize, c.2 as usize);
+        }
         let features = top
             .iter()
-            .zip(spans(text, &ranges))
+            .zip(spans(text, &ranges[..top.len()]))
             .map(|(c, span)| ModelFeature {
                 text: text[span.byte[0]..span.byte[1]].to_string(),
-                weight: crate::score::round(c.0),
+                weight: crate::score::round(unit * c.0 as f64),
                 span,
             })
             .collect();
@@ -183,6 +170,22 @@ impl Model {
             probability,
             verdict: ModelVerdict { score: crate::score::round(probability), category: h.category.clone(), decision, features },
         }
+    }
+
+    /// The head with the highest calibrated probability for these sums of stored weights over
+    /// `n` occurrences: `(head, probability, norm)`.
+    fn best_head(&self, sums: &[i32], n: usize) -> (usize, f64, f64) {
+        let norm = norm(n);
+        let (head, probability) = sums
+            .iter()
+            .zip(&self.heads)
+            .map(|(&s, h)| {
+                let z = h.bias as f64 + h.scale as f64 * s as f64 * norm;
+                sigmoid(h.platt_a as f64 * z + h.platt_b as f64)
+            })
+            .enumerate()
+            .fold((0, -1.0), |best, (i, p)| if p > best.1 { (i, p) } else { best });
+        (head, probability, norm)
     }
 
     /// Whether the model's probability reaches its head's block threshold (the model may then
@@ -213,48 +216,103 @@ impl Model {
     }
 }
 
-/// The [`TOP_FEATURES`] largest positive keys `(key, start, end)` of the occurrences, largest
-/// first, ties by span, one per span (the larger key). Keys are stored 8-bit weights (times ±1),
-/// so a histogram finds the smallest key that can make the list; only occurrences at or above it
-/// are ranked.
-fn top_features(occurrences: &[Occurrence], key: impl Fn(&Occurrence) -> i32) -> Vec<(i32, u32, u32)> {
-    let mut histogram = [0u32; 129];
-    for o in occurrences {
-        let k = key(o);
-        if k > 0 {
-            histogram[k.min(128) as usize] += 1;
-        }
+/// The scan's [`Sink`] for a two-head model (the default model's shape): sums both heads and
+/// keeps both heads' top contributions.
+struct TwoHeads<'a> {
+    weights: &'a [i8],
+    signs: [i32; 2],
+    sums: [i32; 2],
+    tops: [Top; 2],
+    n: usize,
+}
+
+impl Sink for TwoHeads<'_> {
+    #[inline(always)]
+    fn push(&mut self, o: Occurrence) {
+        let b = o.bucket as usize * 2;
+        let (w0, w1) = (self.weights[b] as i32, self.weights[b + 1] as i32);
+        self.sums[0] += w0;
+        self.sums[1] += w1;
+        self.n += 1;
+        self.tops[0].offer(self.signs[0] * w0, o.start, o.end);
+        self.tops[1].offer(self.signs[1] * w1, o.start, o.end);
     }
-    let mut cut = 1;
-    let mut above = 0;
-    for k in (1..=128).rev() {
-        above += histogram[k];
-        if above >= TOP_FEATURES as u32 {
-            cut = k as i32;
-            break;
+}
+
+/// The scan's [`Sink`] for any number of heads.
+struct AnyHeads<'a> {
+    weights: &'a [i8],
+    k: usize,
+    signs: [i32; MAX_HEADS],
+    sums: [i32; MAX_HEADS],
+    tops: [Top; MAX_HEADS],
+    n: usize,
+}
+
+impl Sink for AnyHeads<'_> {
+    #[inline]
+    fn push(&mut self, o: Occurrence) {
+        let row = &self.weights[o.bucket as usize * self.k..][..self.k];
+        for (((sum, top), &sign), &w) in self.sums.iter_mut().zip(self.tops.iter_mut()).zip(&self.signs).zip(row) {
+            *sum += w as i32;
+            top.offer(sign * w as i32, o.start, o.end);
         }
+        self.n += 1;
     }
-    let rank = |cut: i32| {
-        let mut ranked: Vec<(i32, u32, u32)> =
-            occurrences.iter().map(|o| (key(o), o.start, o.end)).filter(|c| c.0 >= cut).collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
-        let mut top: Vec<(i32, u32, u32)> = Vec::with_capacity(TOP_FEATURES);
-        for c in ranked {
-            if top.len() == TOP_FEATURES {
-                break;
-            }
-            if !top.iter().any(|t| (t.1, t.2) == (c.1, c.2)) {
-                top.push(c);
-            }
+}
+
+/// The [`TOP_FEATURES`] largest positive keys `(key, start, end)` offered so far, largest first,
+/// ties by span, one per span (the larger key), kept as they come: no occurrence is stored.
+///
+/// Exact: a span dropped from the list had a key at or below the list's last entry, and that
+/// bound only rises, so it could never come back with the key it had.
+#[derive(Clone, Copy)]
+struct Top {
+    items: [(i32, u32, u32); TOP_FEATURES],
+    len: usize,
+}
+
+impl Top {
+    const EMPTY: Top = Top { items: [(0, 0, 0); TOP_FEATURES], len: 0 };
+
+    fn as_slice(&self) -> &[(i32, u32, u32)] {
+        &self.items[..self.len]
+    }
+
+    /// Whether `a` ranks before `b`: larger key, then earlier span.
+    #[inline(always)]
+    fn before(a: (i32, u32, u32), b: (i32, u32, u32)) -> bool {
+        a.0 > b.0 || (a.0 == b.0 && (a.1, a.2) < (b.1, b.2))
+    }
+
+    #[inline(always)]
+    fn offer(&mut self, key: i32, start: u32, end: u32) {
+        // The common case, kept inline: a weight that explains nothing or cannot make the list.
+        if key <= 0 || (self.len == TOP_FEATURES && !Top::before((key, start, end), self.items[TOP_FEATURES - 1])) {
+            return;
         }
-        top
-    };
-    let top = rank(cut);
-    // Spans seen twice (a hit's term and its category) may leave the list short: rank them all.
-    if top.len() < TOP_FEATURES && cut > 1 {
-        rank(1)
-    } else {
-        top
+        self.insert((key, start, end));
+    }
+
+    /// Puts `c` in its place: over an entry of the same span with a smaller key (then moves it
+    /// up), else at the end or over the last entry (then moves it up). Out of line: about 30
+    /// offers per 100-char text get here, ≈ 100 instructions each (callgrind).
+    #[inline(never)]
+    fn insert(&mut self, c: (i32, u32, u32)) {
+        let mut at = match self.items[..self.len].iter().position(|t| (t.1, t.2) == (c.1, c.2)) {
+            Some(p) if self.items[p].0 >= c.0 => return,
+            Some(p) => p,
+            None if self.len < TOP_FEATURES => {
+                self.len += 1;
+                self.len - 1
+            }
+            None => TOP_FEATURES - 1,
+        };
+        self.items[at] = c;
+        while at > 0 && Top::before(self.items[at], self.items[at - 1]) {
+            self.items.swap(at, at - 1);
+            at -= 1;
+        }
     }
 }
 
@@ -272,6 +330,23 @@ pub(crate) fn norm(n: usize) -> f64 {
 mod tests {
     use super::*;
 
+    /// The generic sink (any number of heads) explains as the unrolled two-head one: the default
+    /// model with a copy of its first head appended (a tie, so the copy never wins) gives the same
+    /// model verdicts.
+    #[test]
+    fn any_heads_match_two_heads() {
+        let two = Model::default_model();
+        let mut three = two.clone();
+        three.heads.push(two.heads[0].clone());
+        three.weights = two.weights.chunks(2).flat_map(|row| [row[0], row[1], row[0]]).collect();
+        let lexicon = crate::Lexicon::default_lexicon();
+        let a = crate::Screener::with_model(lexicon.clone(), Some(two)).unwrap();
+        let b = crate::Screener::with_model(lexicon, Some(three)).unwrap();
+        for text in ["河南人素质真差，滚回老家去", "you are such an idiot lol", "今天天气很好", "call 0900 now to win £1000 cash prize", ""] {
+            assert_eq!(a.scan(text).model, b.scan(text).model, "{text}");
+        }
+    }
+
     /// The bounded selection gives what sorting everything would: the largest contribution per
     /// span, largest first, ties by span.
     #[test]
@@ -281,7 +356,7 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((seed >> 33) % m) as u32
         };
-        for _ in 0..500 {
+        for _ in 0..2000 {
             let n = next(40) as usize;
             let items: Vec<(i32, u32, u32)> = (0..n).map(|_| (next(9) as i32 - 4, next(6), next(6) + 6)).collect();
             let mut want: Vec<(i32, u32, u32)> = items.iter().copied().filter(|c| c.0 > 0).collect();
@@ -289,9 +364,11 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             want.retain(|c| seen.insert((c.1, c.2)));
             want.truncate(TOP_FEATURES);
-            let occurrences: Vec<Occurrence> = items.iter().map(|&(_, s, e)| Occurrence { bucket: 0, start: s, end: e }).collect();
-            let key = |o: &Occurrence| items[occurrences.iter().position(|p| std::ptr::eq(p, o)).unwrap()].0;
-            assert_eq!(top_features(&occurrences, key), want);
+            let mut top = Top::EMPTY;
+            for &(key, s, e) in &items {
+                top.offer(key, s, e);
+            }
+            assert_eq!(top.as_slice(), &want[..], "{items:?}");
         }
     }
 }

@@ -246,7 +246,7 @@ pub fn train(
     }
     let mut flags = 0;
     if options.max_ngram > 0 {
-        flags |= features::CHARS;
+        flags |= features::CHARS | features::NGRAM_MIX;
     }
     if options.words {
         flags |= features::WORDS;
