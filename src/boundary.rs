@@ -63,6 +63,11 @@ impl Segmenter {
         Segmenter { jieba: OnceLock::new(), words, lexicon_words }
     }
 
+    /// Builds jieba now if no scan has yet.
+    pub fn warm_up(&self) {
+        self.jieba();
+    }
+
     /// jieba with the lexicon's words, built the first time a scan needs it.
     fn jieba(&self) -> &Jieba {
         self.jieba.get_or_init(|| {

@@ -67,6 +67,11 @@ impl Automaton {
         Automaton { nfa, patterns, dfa: OnceLock::new(), scanned: AtomicUsize::new(0) }
     }
 
+    /// Builds the DFA now if no scan has yet.
+    pub fn warm_up(&self) {
+        self.dfa(DFA_AFTER_BYTES);
+    }
+
     /// The DFA, once [`DFA_AFTER_BYTES`] have been scanned (counting the `next` bytes about to be).
     #[inline]
     fn dfa(&self, next: usize) -> Option<&dfa::DFA> {

@@ -326,6 +326,22 @@ impl Screener {
         })
     }
 
+    /// Builds now what the screener otherwise builds on first need: jieba with the lexicon's words
+    /// (the first scan with a Han word boundary to check builds it) and the matching DFAs (built
+    /// after 4 MiB of scanned text; until then the automata are NFAs, ≈ 2× slower). Compiling
+    /// leaves them out so that the first verdict comes fast (docs/wasm.md, "Start-up"); a service
+    /// that compiles off to the side and scans a lot can call this first, as
+    /// [`SharedScreener`](crate::SharedScreener) does, so no request waits for them. Verdicts are
+    /// the same either way.
+    pub fn warm_up(&self) {
+        self.segmenter.warm_up();
+        if let Some(segmenter) = &self.shadow_segmenter {
+            segmenter.warm_up();
+        }
+        self.char_ac.warm_up();
+        self.syllable_ac.warm_up();
+    }
+
     /// The lexicon this screener was compiled from.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
