@@ -71,6 +71,7 @@ mod matcher;
 pub mod model;
 mod normalize;
 mod overlap;
+mod probe;
 mod score;
 mod screener;
 #[cfg(not(target_arch = "wasm32"))]

@@ -107,6 +107,59 @@ impl Automaton {
     pub fn is_empty(&self) -> bool {
         self.nfa.is_none()
     }
+
+    /// The automaton as a DFA to step through by hand ([`Stepper`]); `None` when it has no
+    /// patterns or is an NFA (above [`DFA_LIMIT`]).
+    pub fn stepper(&self) -> Option<Stepper<'_>> {
+        match &self.engine {
+            Some(Engine::Dfa(dfa)) => Some(Stepper { dfa }),
+            _ => None,
+        }
+    }
+}
+
+/// A DFA driven one byte at a time by a caller that produces its haystack as it goes (the
+/// screener's probe folds and matches in one pass, without building the folded text).
+#[derive(Clone, Copy)]
+pub(crate) struct Stepper<'a> {
+    dfa: &'a dfa::DFA,
+}
+
+/// A state of a [`Stepper`].
+pub(crate) type State = aho_corasick::automaton::StateID;
+
+impl<'a> Stepper<'a> {
+    #[inline(always)]
+    pub fn start(&self) -> State {
+        use aho_corasick::automaton::Automaton as _;
+        self.dfa.start_state(Anchored::No).expect("an unanchored DFA has an unanchored start state")
+    }
+
+    /// The state after `byte`.
+    #[inline(always)]
+    pub fn step(&self, sid: State, byte: u8) -> State {
+        use aho_corasick::automaton::Automaton as _;
+        self.dfa.next_state(Anchored::No, sid, byte)
+    }
+
+    /// Whether `sid` is a match state. A caller feeding whole chars (or whole syllables) asks
+    /// only after the last byte of each: patterns are whole chars, so they end only there.
+    #[inline(always)]
+    pub fn is_match(&self, sid: State) -> bool {
+        use aho_corasick::automaton::Automaton as _;
+        self.dfa.is_special(sid) && self.dfa.is_match(sid)
+    }
+
+    /// The patterns (ids and byte lengths) that end in match state `sid`.
+    #[inline]
+    pub fn matches(&self, sid: State) -> impl Iterator<Item = (usize, usize)> + 'a {
+        use aho_corasick::automaton::Automaton as _;
+        let dfa = self.dfa;
+        (0..dfa.match_len(sid)).map(move |k| {
+            let pid = dfa.match_pattern(sid, k);
+            (pid.as_usize(), dfa.pattern_len(pid))
+        })
+    }
 }
 
 #[inline(always)]

@@ -41,6 +41,9 @@ pub(crate) struct Scores {
 }
 
 pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile: Option<&Profile>) -> Scores {
+    if evidence.is_empty() {
+        return Scores { decision: Decision::Pass, score: 0.0, categories: BTreeMap::new(), signals: BTreeMap::new() };
+    }
     // Highest weight per (category, id) and per (signal, id).
     let mut by_category: HashMap<&str, HashMap<&str, f64>> = HashMap::new();
     let mut strong: HashMap<&str, bool> = HashMap::new();

@@ -18,6 +18,7 @@ use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
 use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
+use crate::probe::{CharCheck, Probe};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
 use crate::verdict::{Decision, Hit, LexiconInfo, ShadowOutcome, SuppressReason, Suppressed, Truncated, Verdict};
@@ -110,6 +111,14 @@ pub struct Screener {
     char_patterns: Vec<Vec<CharPattern>>,
     syllable_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
+    /// Per character pattern: whether a match of it is a candidate (the probe's question, see
+    /// [`crate::probe`]).
+    char_counts: Vec<CharCheck>,
+    /// Per syllable pattern: whether a term behind it allows homophones; whether one allows pinyin.
+    syllable_homophones: Vec<bool>,
+    syllable_pinyin: Vec<bool>,
+    /// Whether the lexicon has shadow rules (a text with hits is then scanned as if live too).
+    shadow_rules: bool,
     model: Option<Model>,
     /// jieba knowing the shadow terms' words too, for scans that count shadow terms as live;
     /// `None` when no shadow term adds a Chinese word (see [`Screener::scan_inner`]).
@@ -312,7 +321,28 @@ impl Screener {
             all.sort();
             Segmenter::new(all)
         });
+        let char_counts = chars
+            .refs
+            .iter()
+            .map(|ps| {
+                let terms: Vec<&CharPattern> = ps.iter().filter(|p| !matches!(p.surface, Surface::Allow(_))).collect();
+                if terms.is_empty() {
+                    CharCheck::Never
+                } else if terms.iter().any(|p| p.runs.iter().all(|&r| r == 1)) {
+                    CharCheck::Always
+                } else {
+                    CharCheck::Runs(terms.iter().map(|p| p.runs.clone()).collect())
+                }
+            })
+            .collect();
+        let syllable_homophones =
+            syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Homophone))).collect();
+        let syllable_pinyin = syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Pinyin))).collect();
         Ok(Screener {
+            char_counts,
+            syllable_homophones,
+            syllable_pinyin,
+            shadow_rules: lexicon.rules.iter().any(|r| r.mode == Mode::Shadow),
             shadow_segmenter,
             segmenter: Segmenter::new(han_words.iter().map(String::as_str)),
             char_ac: Automaton::new(&chars.bytes),
@@ -432,6 +462,25 @@ impl Screener {
         profile.and_then(|p| p.model).or(self.lexicon.model).unwrap_or(true)
     }
 
+    /// The probe over this screener's automata; `None` when one of them is an NFA (very large
+    /// lexicons), which the probe does not drive.
+    pub(crate) fn probe(&self) -> Option<Probe<'_>> {
+        let chars = self.char_ac.stepper()?;
+        let syllables = match self.syllable_ac.stepper() {
+            Some(s) => Some(s),
+            None if self.syllable_ac.is_empty() => None,
+            None => return None,
+        };
+        Some(Probe {
+            chars,
+            char_counts: &self.char_counts,
+            syllables,
+            homophones: &self.syllable_homophones,
+            pinyin: &self.syllable_pinyin,
+            folder: &self.folder,
+        })
+    }
+
     /// The model features of a text (lexicon hits included), for training.
     pub(crate) fn model_features(&self, text: &str, extractor: &Extractor) -> Vec<Occurrence> {
         let verdict = self.scan_inner(text, None, "default", false);
@@ -464,8 +513,7 @@ impl Screener {
     /// `shadow_outcome`. Texts without a shadow match pay nothing more.
     fn scan_inner(&self, text: &str, profile: Option<&Profile>, profile_name: &str, use_model: bool) -> Verdict {
         let (mut verdict, shadow_seen) = self.scan_as(text, profile, profile_name, use_model, false);
-        let shadow_rules = self.lexicon.rules.iter().any(|r| r.mode == Mode::Shadow);
-        if shadow_seen || (shadow_rules && !verdict.hits.is_empty()) {
+        if shadow_seen || (self.shadow_rules && !verdict.hits.is_empty()) {
             let (live, _) = self.scan_as(text, profile, profile_name, use_model, true);
             if !live.shadow.is_empty() {
                 verdict.shadow = live.shadow;
@@ -480,7 +528,11 @@ impl Screener {
     /// returned says whether a shadow term matched. As if live: they count, and the verdict's
     /// `shadow` holds their hits.
     fn scan_as(&self, text: &str, profile: Option<&Profile>, profile_name: &str, use_model: bool, shadow_live: bool) -> (Verdict, bool) {
-        let view = self.folder.fold(text);
+        let model = self.model.as_ref().filter(|_| use_model && self.model_enabled(profile));
+        // Without the model, a text with no candidate match needs no folded view at all: the
+        // probe's one pass is the whole scan (see `crate::probe`).
+        let candidates = model.is_some() || self.probe().is_none_or(|p| p.finds(text));
+        let view = if candidates { self.folder.fold(text) } else { View::default() };
         let mut found: Vec<Found> = Vec::new();
         let mut allows: Vec<(u32, u16, u32, u32)> = Vec::new(); // term, phrase, first, last
 
@@ -615,10 +667,7 @@ impl Screener {
         // A category the model may not block on its own: its decision is capped at what the
         // lexicon alone gives, or review (see docs/model.md, "Decision rule").
         let mut capped: Option<&str> = None;
-        let judgement = match &self.model {
-            Some(m) if use_model && self.model_enabled(profile) => Some((m, m.judge(text, &view, segmenter, &hits))),
-            _ => None,
-        };
+        let judgement = model.map(|m| (m, m.judge(text, &view, segmenter, &hits)));
         let mut evidence: Vec<Evidence<'_>> = hits
             .iter()
             .map(|h| Evidence { id: &h.term, category: &h.category, signal: h.signal, weight: h.weight })
@@ -686,9 +735,6 @@ impl Screener {
                 .iter()
                 .map(|part| hits.iter().filter(|h| h.term == *part || h.category == *part).collect())
                 .collect();
-            if candidates.iter().any(Vec::is_empty) {
-                continue;
-            }
             let indexes: Vec<ByStart> = candidates.iter().map(|c| ByStart::new(c.iter().map(|h| (h.span.char[0], h.span.char[1])))).collect();
             // Within `n` chars: the partner starts at most `n` after the anchor ends and ends at
             // most `n` before it starts.

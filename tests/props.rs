@@ -1,6 +1,8 @@
 //! Property tests: no panic on any string; every span lies on char boundaries of the original and
 //! slices it to exactly `matched` in all three units; scanning twice gives the same verdict; the
-//! input cap refuses or cuts exactly as documented.
+//! input cap refuses or cuts exactly as documented; the lexicon's findings are the same whether
+//! the model runs or not (without it, most texts take the probe's one pass instead of the full
+//! scan, see src/probe.rs).
 //!
 //! The strings: arbitrary Unicode, and strings built from what breaks text code — control
 //! characters, bidirectional marks and overrides, long combining sequences, non-characters,
@@ -117,6 +119,20 @@ fn exact_and_deterministic(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The lexicon's findings (hits, suppressed matches, shadow hits) with the model and without: with
+/// it every text takes the full scan; without it a text the probe finds no candidate in never
+/// does. A difference is a candidate the probe missed.
+fn same_findings_without_model(text: &str) -> Result<(), TestCaseError> {
+    for screener in [screener(), default_screener()] {
+        let full = screener.scan(text);
+        let probed = screener.scan_without_model(text);
+        prop_assert_eq!(&full.hits, &probed.hits, "hits of {:?}", text);
+        prop_assert_eq!(&full.suppressed, &probed.suppressed, "suppressed of {:?}", text);
+        prop_assert_eq!(&full.shadow, &probed.shadow, "shadow of {:?}", text);
+    }
+    Ok(())
+}
+
 /// Cases per property: `PROPTEST_CASES` when set (`scripts/fuzz-props`), else 256 as in CI — and
 /// 32 in a debug build, where a scan costs ten times more (plain `cargo test`).
 fn config() -> ProptestConfig {
@@ -157,6 +173,11 @@ proptest! {
         let v = default_screener().scan(&text);
         check_spans(&text, &v);
         prop_assert_eq!(v, default_screener().scan(&text));
+    }
+
+    #[test]
+    fn the_probe_misses_no_candidate(text in prop_oneof![tricky(), hostile(), any::<String>()]) {
+        same_findings_without_model(&text)?;
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod tables;
 
 use crate::lexicon::{Evasion, EvasionSet};
 
-pub(crate) use pinyin::{SyllableView, Syllables};
+pub(crate) use pinyin::{SyllableView, Syllables, MAX_WORD};
 pub(crate) use tables::is_han;
 use tables::{chinese_numeral, symbol_digit, Tables, HAN_CHAR, HAN_SPECIAL, HAN_TRADITIONAL};
 
@@ -125,16 +125,26 @@ pub(crate) struct Folder {
     pub syllables: Syllables,
     /// `classify` of every char below [`FAST_END`].
     fast: Box<[(Kind, EvasionSet)]>,
+    /// `classify` of the half- and full-width forms (U+FF00..U+FFEF: `，！（）` and full-width
+    /// ASCII), common in Chinese text.
+    wide: Box<[(Kind, EvasionSet)]>,
 }
+
+/// The block of half- and full-width forms.
+const WIDE: std::ops::Range<u32> = 0xFF00..0xFFF0;
 
 impl Folder {
     pub fn new() -> Folder {
-        let mut folder = Folder { tables: Tables::new(), syllables: Syllables::new(), fast: Box::default() };
+        let mut folder =
+            Folder { tables: Tables::new(), syllables: Syllables::new(), fast: Box::default(), wide: Box::default() };
         folder.fast = (0..FAST_END)
             .map(|code| match char::from_u32(code) {
                 Some(c) => folder.classify_slow(c, EvasionSet::EMPTY),
                 None => (Kind::Noise { space: false, hard: false }, EvasionSet::EMPTY), // surrogates
             })
+            .collect();
+        folder.wide = WIDE
+            .map(|code| folder.classify_slow(char::from_u32(code).expect("the block has no surrogates"), EvasionSet::EMPTY))
             .collect();
         folder
     }
@@ -144,7 +154,10 @@ impl Folder {
     fn classify(&self, c: char, via: EvasionSet) -> (Kind, EvasionSet) {
         match self.fast.get(c as usize) {
             Some(&(kind, own)) => (kind, own.union(via)),
-            None => self.classify_slow(c, via),
+            None => match self.wide.get((c as u32).wrapping_sub(WIDE.start) as usize) {
+                Some(&(kind, own)) => (kind, own.union(via)),
+                None => self.classify_slow(c, via),
+            },
         }
     }
 
@@ -224,9 +237,17 @@ impl Folder {
     /// whole token); split characters peek at the next char, and Chinese numerals look ahead for
     /// their run, only when the current char can start one.
     pub fn fold(&self, text: &str) -> View {
-        let mut out = Builder { view: View::default(), gap: 0, gap_chars: 0 };
-        out.view.text.reserve(text.len());
-        out.view.units.reserve(text.len() / 2);
+        let mut view = View::default();
+        view.text.reserve(text.len());
+        view.units.reserve(text.len() / 2);
+        let mut out = Builder::new(view);
+        self.fold_into(text, &mut out);
+        out.emit
+    }
+
+    /// Folds `text` into `out`, one unit at a time; stops early when the emitter says so
+    /// ([`Emit::done`]). [`Folder::fold`] and the screener's probe share this one folding.
+    pub(crate) fn fold_into<E: Emit>(&self, text: &str, out: &mut Builder<E>) {
         let mut token: Vec<Raw> = Vec::new();
         // End (exclusive, byte offset) of the current run of Chinese numerals read as digits,
         // and how far ahead runs have been looked for.
@@ -237,6 +258,9 @@ impl Folder {
         let bytes = text.as_bytes();
         let mut next = 0usize;
         while next < bytes.len() {
+            if out.emit.done() {
+                return;
+            }
             let i = next.max(skip_to);
             if i >= bytes.len() {
                 break;
@@ -292,7 +316,7 @@ impl Folder {
                 _ => {}
             }
             if !token.is_empty() {
-                fold_latin_token(&token, &mut out);
+                fold_latin_token(&token, out);
                 token.clear();
             }
             match kind {
@@ -332,9 +356,261 @@ impl Folder {
             }
         }
         if !token.is_empty() {
-            fold_latin_token(&token, &mut out);
+            fold_latin_token(&token, out);
         }
-        out.view
+    }
+
+    /// The fast lane of a fold, for the probe: the same units as [`Folder::fold_into`], with the
+    /// fold's state in locals and nothing built, for texts of Han characters, plain Latin words,
+    /// digits and punctuation. Anything else — leetspeak (a digit or `@$!|` touching a letter),
+    /// look-alike or full-width letters, marks on a letter, rare Han blocks — returns
+    /// [`Flow::Bail`] at once, and the caller folds the text the general way.
+    ///
+    /// Latin letters go to [`Lane::letter`] one by one and to [`Lane::word`] once their word ends
+    /// (the word the syllable view reads as pinyin: letters with no noise between them).
+    #[inline(always)]
+    pub(crate) fn fold_fast<L: Lane>(&self, text: &str, lane: &mut L) -> Flow {
+        const NONE: u32 = u32::MAX;
+        let bytes = text.as_bytes();
+        // The last unit: its char (NONE before the first), its end, and whether a repeat may
+        // still merge into it across noise (it stands alone and has not merged yet).
+        let mut last_ch = NONE;
+        let mut last_end = 0usize;
+        let mut last_standalone = false;
+        let (mut gap, mut gap_chars) = (0u8, 0u16);
+        // The open Latin word (usize::MAX: none) and whether a letter in it repeats.
+        let mut word_start = usize::MAX;
+        let mut doubled = false;
+        // What the current Latin token (letters, digits, joiners) holds.
+        let (mut token_letter, mut token_digit, mut token_leet) = (false, false, false);
+        let (mut numeral_run_end, mut numeral_checked_to) = (0usize, 0usize);
+
+        macro_rules! flow {
+            ($e:expr) => {
+                match $e {
+                    Flow::Go => {}
+                    other => return other,
+                }
+            };
+        }
+        macro_rules! noise {
+            ($space:expr, $hard:expr) => {{
+                gap |= GAP_NOISE | if $space { GAP_SPACE } else { GAP_PUNCT } | if $hard { GAP_HARD } else { 0 };
+                gap_chars = gap_chars.saturating_add(1);
+            }};
+        }
+        macro_rules! end_word {
+            () => {
+                if word_start != usize::MAX {
+                    let mut letters = [0u8; MAX_WORD];
+                    let mut n = 0usize;
+                    for &b in &bytes[word_start..last_end] {
+                        if b.is_ascii_alphabetic() {
+                            if n == MAX_WORD {
+                                n = MAX_WORD + 1;
+                                break;
+                            }
+                            letters[n] = b.to_ascii_lowercase();
+                            n += 1;
+                        }
+                    }
+                    let word = (!doubled && n <= MAX_WORD).then(|| &letters[..n]);
+                    word_start = usize::MAX;
+                    doubled = false;
+                    flow!(lane.word(word));
+                }
+            };
+        }
+        // Builder::push, on the locals: merge a repeat, or start a unit.
+        macro_rules! push {
+            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr) => {{
+                let ch: u32 = $ch;
+                let soft = gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP;
+                if $mergeable && last_ch == ch && (gap == 0 || (last_standalone && soft)) {
+                    last_end = $end;
+                    last_standalone = false;
+                    doubled |= word_start != usize::MAX;
+                    lane.repeat();
+                } else {
+                    if $latin {
+                        if gap != 0 {
+                            end_word!();
+                        }
+                        if word_start == usize::MAX {
+                            word_start = $start;
+                        }
+                    } else {
+                        end_word!();
+                    }
+                    last_standalone = gap != 0 || last_ch == NONE;
+                    last_ch = ch;
+                    last_end = $end;
+                    if $latin {
+                        flow!(lane.letter(ch as u8));
+                    } else {
+                        flow!(lane.unit(char::from_u32(ch).unwrap_or('\u{FFFD}')));
+                    }
+                }
+                gap = 0;
+                gap_chars = 0;
+            }};
+        }
+
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let lead = bytes[i];
+            if lead < 0x80 {
+                match lead {
+                    b'a'..=b'z' | b'A'..=b'Z' => {
+                        if token_digit || token_leet {
+                            return Flow::Bail; // leetspeak territory
+                        }
+                        token_letter = true;
+                        push!(lead.to_ascii_lowercase() as u32, i, i + 1, true, true);
+                    }
+                    b'0'..=b'9' => {
+                        if token_letter {
+                            return Flow::Bail;
+                        }
+                        token_digit = true;
+                        push!(lead as u32, i, i + 1, false, false);
+                    }
+                    b'@' | b'$' | b'!' | b'|' => {
+                        // In a token without letters a leet symbol is noise (a letter joining
+                        // the token later bails); so is a `!` or `|` that ends a word (`wow!`),
+                        // as only one between two token chars reads as a letter.
+                        if token_letter {
+                            let ends_token = match bytes.get(i + 1) {
+                                None => true,
+                                Some(&b) => b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'@' | b'$' | b'!' | b'|' | b'\''),
+                            };
+                            if !(matches!(lead, b'!' | b'|') && ends_token) {
+                                return Flow::Bail;
+                            }
+                        }
+                        token_leet = true;
+                        noise!(false, false);
+                    }
+                    b'\'' => {
+                        if token_letter || token_digit || token_leet {
+                            // A joiner inside a word belongs to the unit before it.
+                            if gap == 0 && last_end == i {
+                                last_end = i + 1;
+                            } else {
+                                noise!(false, false);
+                            }
+                        } else {
+                            noise!(false, false);
+                        }
+                    }
+                    _ => {
+                        let Kind::Noise { space, hard } = self.fast[lead as usize].0 else { return Flow::Bail };
+                        token_letter = false;
+                        token_digit = false;
+                        token_leet = false;
+                        noise!(space, hard);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            if (0xE4..=0xE9).contains(&lead) && i + 2 < bytes.len() {
+                // U+4E00..U+9FFF, decoded by hand: the common case.
+                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | (bytes[i + 2] as u32 & 0x3F);
+                if let Some(entry) = self.tables.han_entry(code) {
+                    if entry & HAN_SPECIAL == 0 {
+                        token_letter = false;
+                        token_digit = false;
+                        token_leet = false;
+                        push!(entry & HAN_CHAR, i, i + 3, true, false);
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+            let c = text[i..].chars().next().expect("i is a char boundary below the end");
+            let len = c.len_utf8();
+            let code = c as u32;
+            if let Some(entry) = self.tables.han_entry(code) {
+                token_letter = false;
+                token_digit = false;
+                token_leet = false;
+                if entry & HAN_SPECIAL == 0 {
+                    push!(entry & HAN_CHAR, i, i + 3, true, false);
+                    i += 3;
+                    continue;
+                }
+                match self.classify(c, EvasionSet::EMPTY).0 {
+                    Kind::HanNumeral(h, d) => {
+                        if i >= numeral_checked_to {
+                            (numeral_run_end, numeral_checked_to) = self.numeral_run(text, i);
+                        }
+                        if i < numeral_run_end {
+                            push!((b'0' + d) as u32, i, i + len, false, false);
+                        } else {
+                            push!(h as u32, i, i + len, true, false);
+                        }
+                    }
+                    Kind::Han(h) => {
+                        if self.tables.is_split_first(h) {
+                            if let Some(next) = self.raw_at(text, i + len) {
+                                if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
+                                    if let Some(whole) = self.tables.split(h, n) {
+                                        push!(whole as u32, i, next.end as usize, true, false);
+                                        i = next.end as usize;
+                                        continue;
+                                    }
+                                }
+                            }
+                        }
+                        push!(h as u32, i, i + len, true, false);
+                    }
+                    _ => return Flow::Bail,
+                }
+                i += len;
+                continue;
+            }
+            match self.classify(c, EvasionSet::EMPTY).0 {
+                Kind::Noise { space, hard } => {
+                    token_letter = false;
+                    token_digit = false;
+                    token_leet = false;
+                    noise!(space, hard);
+                }
+                Kind::Attach if !token_letter => {
+                    if gap == 0 && last_end == i {
+                        last_end = i + len;
+                    } else {
+                        noise!(false, false);
+                    }
+                }
+                Kind::Joiner => {
+                    if (token_letter || token_digit || token_leet) && gap == 0 && last_end == i {
+                        last_end = i + len;
+                    } else {
+                        noise!(false, false);
+                    }
+                }
+                Kind::Digit(d) => {
+                    if token_letter {
+                        return Flow::Bail;
+                    }
+                    token_digit = true;
+                    push!((b'0' + d) as u32, i, i + len, false, false);
+                }
+                Kind::Other(o) => {
+                    token_letter = false;
+                    token_digit = false;
+                    token_leet = false;
+                    push!(o as u32, i, i + len, true, false);
+                }
+                _ => return Flow::Bail,
+            }
+            i += len;
+        }
+        end_word!();
+        debug_assert!(word_start == usize::MAX && !doubled, "the last word was read");
+        lane.end()
     }
 
     /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
@@ -394,7 +670,7 @@ fn leet_symbol(c: char) -> char {
 /// Folds one Latin token. Leetspeak is read only where the token has letters and the digit or
 /// symbol touches one: `sh1t`, `@ss`, `h3ll0` are words, `2026`, `qq12345` keep their digits
 /// (runs of three or more digits are numbers, not leetspeak).
-fn fold_latin_token(token: &[Raw], out: &mut Builder) {
+fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
     let has_letter = token.iter().any(|r| matches!(r.kind, Kind::Letter(_)));
     let is_letterish = |k: Option<&Raw>| matches!(k.map(|r| r.kind), Some(Kind::Letter(_)));
     // The digit run around the current digit, `[start, end)`: found once per run, not once per
@@ -438,20 +714,87 @@ fn fold_latin_token(token: &[Raw], out: &mut Builder) {
     }
 }
 
-struct Builder {
-    view: View,
+/// What [`Folder::fold_fast`] reports to.
+pub(crate) trait Lane {
+    /// A unit starts with folded char `ch`, which is not an ASCII letter.
+    fn unit(&mut self, ch: char) -> Flow;
+    /// A unit starts with ASCII letter `letter` (lowercase).
+    fn letter(&mut self, letter: u8) -> Flow;
+    /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
+    /// repeats, or it is longer than [`MAX_WORD`]).
+    fn word(&mut self, letters: Option<&[u8]>) -> Flow;
+    /// The last unit repeats once more (its run grows).
+    fn repeat(&mut self);
+    /// The text ends.
+    fn end(&mut self) -> Flow;
+}
+
+/// Whether [`Folder::fold_fast`] goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// On (at the end: the whole text was folded).
+    Go,
+    /// The lane has seen what it needed.
+    Stop,
+    /// The text needs the general fold (or the lane the general probe).
+    Bail,
+}
+
+/// Where a fold puts its units. The last unit stays open: a repeat may still merge into it, a
+/// mark attach to it. [`View`] keeps every unit in place; the probe keeps only the open one and
+/// looks at each unit once it is complete.
+pub(crate) trait Emit {
+    /// The last unit, still open.
+    fn last(&mut self) -> Option<&mut Unit>;
+    /// A new unit: the last one is complete.
+    fn push(&mut self, unit: Unit);
+    /// Folded bytes before the next unit (its `norm`).
+    fn norm(&self) -> u32;
+    /// Whether the fold may stop here (the emitter has seen what it needed).
+    #[inline(always)]
+    fn done(&self) -> bool {
+        false
+    }
+}
+
+impl Emit for View {
+    #[inline(always)]
+    fn last(&mut self) -> Option<&mut Unit> {
+        self.units.last_mut()
+    }
+
+    #[inline(always)]
+    fn push(&mut self, unit: Unit) {
+        self.text.push(unit.ch);
+        self.units.push(unit);
+    }
+
+    #[inline(always)]
+    fn norm(&self) -> u32 {
+        self.text.len() as u32
+    }
+}
+
+/// Assembles units from classified chars: merges repeats, attaches marks, remembers the noise
+/// before the next unit.
+pub(crate) struct Builder<E> {
+    pub emit: E,
     gap: u8,
     gap_chars: u16,
 }
 
-impl Builder {
+impl<E: Emit> Builder<E> {
+    pub fn new(emit: E) -> Builder<E> {
+        Builder { emit, gap: 0, gap_chars: 0 }
+    }
+
     fn noise(&mut self, space: bool, hard: bool) {
         self.gap |= GAP_NOISE | if space { GAP_SPACE } else { GAP_PUNCT } | if hard { GAP_HARD } else { 0 };
         self.gap_chars = self.gap_chars.saturating_add(1);
     }
 
     fn attach(&mut self, raw: Raw) {
-        match self.view.units.last_mut() {
+        match self.emit.last() {
             Some(last) if self.gap == 0 && last.end == raw.start => {
                 last.end = raw.end;
                 if last.ch.is_ascii_alphabetic() {
@@ -465,7 +808,7 @@ impl Builder {
 
     /// An apostrophe inside a word: part of the unit before it, not noise and not a disguise.
     fn join(&mut self, raw: Raw) {
-        match self.view.units.last_mut() {
+        match self.emit.last() {
             Some(last) if self.gap == 0 && last.end == raw.start => last.end = raw.end,
             _ => self.noise(false, false),
         }
@@ -474,49 +817,40 @@ impl Builder {
     /// [`Builder::push`] for a Han char (3 bytes of UTF-8 at `start`) that folds to itself.
     #[inline(always)]
     fn push_han(&mut self, code: u32, start: u32) {
-        if let Some(last) = self.view.units.last_mut() {
-            if last.ch as u32 == code && self.gap == 0 {
-                last.end = start + 3;
-                last.run = last.run.saturating_add(1);
-                return;
-            }
-        }
         if self.gap != 0 {
             // Merging across noise has its own rules.
             let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
             return self.push(ch, start, start + 3, EvasionSet::EMPTY, true);
         }
+        if let Some(last) = self.emit.last() {
+            if last.ch as u32 == code {
+                last.end = start + 3;
+                last.run = last.run.saturating_add(1);
+                return;
+            }
+        }
         let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
-        let norm = self.view.text.len() as u32;
-        self.view.text.push(ch);
-        self.view.units.push(Unit {
-            ch,
-            start,
-            end: start + 3,
-            norm,
-            run: 1,
-            gap_chars: 0,
-            gap: 0,
-            via: EvasionSet::EMPTY,
-        });
+        let norm = self.emit.norm();
+        self.emit.push(Unit { ch, start, end: start + 3, norm, run: 1, gap_chars: 0, gap: 0, via: EvasionSet::EMPTY });
     }
 
     /// Emits a unit, or merges it into the previous one when it repeats it (`mergeable`).
     #[inline(always)]
     fn push(&mut self, ch: char, start: u32, end: u32, via: EvasionSet, mergeable: bool) {
         if mergeable {
-            if let Some(last) = self.view.units.last_mut() {
+            let (gap, gap_chars) = (self.gap, self.gap_chars);
+            if let Some(last) = self.emit.last() {
                 // A repeat merges even across a little noise when the repeated char stands alone
                 // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
                 // word with the first of the next (`chong go`).
                 let standalone = last.gap != 0 || last.norm == 0;
                 let standalone = standalone && last.run == 1;
-                let soft_gap = self.gap & GAP_HARD == 0 && self.gap_chars <= MAX_MERGE_GAP;
-                if last.ch == ch && (self.gap == 0 || (standalone && soft_gap)) {
+                let soft_gap = gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP;
+                if last.ch == ch && (gap == 0 || (standalone && soft_gap)) {
                     last.end = end;
                     last.run = last.run.saturating_add(1);
                     last.via = last.via.union(via);
-                    if self.gap != 0 {
+                    if gap != 0 {
                         last.via.insert(Evasion::Spacing);
                     }
                     self.gap = 0;
@@ -525,18 +859,8 @@ impl Builder {
                 }
             }
         }
-        let norm = self.view.text.len() as u32;
-        self.view.text.push(ch);
-        self.view.units.push(Unit {
-            ch,
-            start,
-            end,
-            norm,
-            run: 1,
-            gap_chars: self.gap_chars,
-            gap: self.gap,
-            via,
-        });
+        let norm = self.emit.norm();
+        self.emit.push(Unit { ch, start, end, norm, run: 1, gap_chars: self.gap_chars, gap: self.gap, via });
         self.gap = 0;
         self.gap_chars = 0;
     }

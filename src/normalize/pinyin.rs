@@ -17,7 +17,7 @@ const NONE: u16 = u16::MAX;
 /// Longest toneless syllable (`zhuang`, `chuang`, `shuang`).
 const MAX_SYLLABLE: usize = 6;
 /// Longest Latin word tried as pinyin.
-const MAX_WORD: usize = 40;
+pub(crate) const MAX_WORD: usize = 40;
 
 /// The toneless pinyin syllables and the reading of each Han character.
 #[derive(Debug)]
@@ -82,22 +82,35 @@ impl Syllables {
         (id != NONE).then_some(id)
     }
 
+    /// Syllable of a char of the common Han block (`HAN_BASE..HAN_END`): `Some(None)` for one
+    /// without a reading, `None` outside the block.
+    #[inline(always)]
+    pub fn of_common_han(&self, c: char) -> Option<Option<u16>> {
+        let id = *self.han.get((c as u32).wrapping_sub(HAN_BASE) as usize)?;
+        Some((id != NONE).then_some(id))
+    }
+
     /// First letter of the reading of a Han char (for initials such as `bd` for 冰毒).
     pub fn initial(&self, c: char) -> Option<char> {
         self.of_han(c).and_then(|id| self.names[id as usize].chars().next())
     }
 
-    /// Splits a lowercase Latin word into syllables, fewest syllables first; `None` if it does not
-    /// read as pinyin.
-    fn segment(&self, word: &[u8]) -> Option<Vec<(usize, u16)>> {
+    /// Splits a lowercase Latin word into syllables, fewest syllables first, calling `f(start,
+    /// id)` for each in order; `false` (and no call) if it does not read as pinyin. Works on the
+    /// stack: the probe runs it on every Latin word of a text.
+    pub fn segment_with(&self, word: &[u8], mut f: impl FnMut(usize, u16)) -> bool {
         if word.is_empty() || word.len() > MAX_WORD {
-            return None;
+            return false;
         }
         // best[i]: fewest syllables covering word[..i], with the last syllable's start and id.
-        let mut best: Vec<Option<(usize, usize, u16)>> = vec![None; word.len() + 1];
-        best[0] = Some((0, 0, NONE));
+        const UNSET: (u8, u8, u16) = (u8::MAX, 0, NONE);
+        let mut best = [UNSET; MAX_WORD + 1];
+        best[0] = (0, 0, NONE);
         for start in 0..word.len() {
-            let Some((count, _, _)) = best[start] else { continue };
+            let (count, _, _) = best[start];
+            if count == u8::MAX {
+                continue;
+            }
             let mut node = 0usize;
             for (end, &b) in word.iter().enumerate().skip(start).take(MAX_SYLLABLE) {
                 let Some(k) = b.checked_sub(b'a').filter(|k| *k < 26) else { break };
@@ -106,21 +119,27 @@ impl Syllables {
                     break;
                 }
                 let id = self.terminal[node];
-                if id != NONE && best[end + 1].is_none_or(|(c, _, _)| count + 1 < c) {
-                    best[end + 1] = Some((count + 1, start, id));
+                if id != NONE && count + 1 < best[end + 1].0 {
+                    best[end + 1] = (count + 1, start as u8, id);
                 }
             }
         }
-        best[word.len()]?;
-        let mut out = Vec::new();
+        if best[word.len()].0 == u8::MAX {
+            return false;
+        }
+        let mut parts = [(0u8, 0u16); MAX_WORD];
+        let mut n = 0;
         let mut end = word.len();
         while end > 0 {
-            let (_, start, id) = best[end]?;
-            out.push((start, id));
-            end = start;
+            let (_, start, id) = best[end];
+            parts[n] = (start, id);
+            n += 1;
+            end = start as usize;
         }
-        out.reverse();
-        Some(out)
+        for &(start, id) in parts[..n].iter().rev() {
+            f(start as usize, id);
+        }
+        true
     }
 
     /// Encodes a syllable id as two bytes.
@@ -157,17 +176,29 @@ impl Syllables {
                 while end < units.len() && units[end].ch.is_ascii_lowercase() && units[end].gap & GAP_NOISE == 0 {
                     end += 1;
                 }
-                let word: Vec<u8> = units[i..end].iter().map(|u| u.ch as u8).collect();
+                let mut word = [0u8; MAX_WORD];
+                let len = end - i;
+                for (w, u) in word.iter_mut().zip(&units[i..end]) {
+                    *w = u.ch as u8;
+                }
                 // Doubled letters are not pinyin (`dabbing` is not da bing).
                 let doubled = units[i..end].iter().any(|u| u.run > 1);
-                match if doubled { None } else { self.segment(&word) } {
-                    Some(parts) => {
-                        for (k, &(start, id)) in parts.iter().enumerate() {
-                            let last = parts.get(k + 1).map_or(word.len(), |p| p.0) - 1;
-                            out.push(id, i + start, i + last);
-                        }
+                let mut parts = [(0usize, 0u16); MAX_WORD];
+                let mut n = 0;
+                let read = !doubled
+                    && len <= MAX_WORD
+                    && self.segment_with(&word[..len], |start, id| {
+                        parts[n] = (start, id);
+                        n += 1;
+                    });
+                if read {
+                    for k in 0..n {
+                        let (start, id) = parts[k];
+                        let last = if k + 1 < n { parts[k + 1].0 } else { len } - 1;
+                        out.push(id, i + start, i + last);
                     }
-                    None => out.barrier(),
+                } else {
+                    out.barrier();
                 }
                 i = end;
             } else {

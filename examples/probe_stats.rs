@@ -1,0 +1,40 @@
+//! Which texts does the probe send to the full scan, and what does the full scan find there?
+//! Run: cargo run --release --example probe_stats -- FILE [COUNT]
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let text = std::fs::read_to_string(args.next().expect("a text file")).unwrap();
+    let count: usize = args.next().map_or(2000, |n| n.parse().unwrap());
+    let mut texts = Vec::new();
+    let mut buf = String::new();
+    for line in text.lines() {
+        buf.push_str(line);
+        if buf.chars().count() >= 100 {
+            texts.push(buf.chars().take(100).collect::<String>());
+            buf.clear();
+            if texts.len() == count {
+                break;
+            }
+        }
+    }
+    let s = prescreen::Screener::with_model(prescreen::Lexicon::default_lexicon(), None).unwrap();
+    let mut terms = std::collections::BTreeMap::new();
+    let mut empty = 0;
+    for t in &texts {
+        let v = s.scan(t);
+        if v.hits.is_empty() && v.suppressed.is_empty() {
+            empty += 1;
+        }
+        for h in &v.hits {
+            *terms.entry(format!("hit {} {:?}", h.term, h.via)).or_insert(0) += 1;
+        }
+        for h in &v.suppressed {
+            *terms.entry(format!("suppressed {} {}", h.term, h.detail)).or_insert(0) += 1;
+        }
+    }
+    println!("{} texts, {empty} with no hit and nothing suppressed", texts.len());
+    let mut v: Vec<_> = terms.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
+    for (k, n) in v.iter().take(25) {
+        println!("{n:6} {k}");
+    }
+}

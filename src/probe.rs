@@ -1,0 +1,477 @@
+//! The probe: does a text hold any candidate match at all?
+//!
+//! Most texts hold none. For them the probe is the whole lexicon scan: it folds the text with the
+//! same [`Folder::fold_into`] as the full scan, but instead of keeping a unit per char and a
+//! folded string, it feeds each folded char straight into the character automaton and each
+//! syllable into the syllable automaton, and stops at the first candidate. Only a text with a
+//! candidate is folded again into a [`crate::normalize::View`] and scanned in full (verification,
+//! word boundaries, allow phrases).
+//!
+//! The probe is exact in one direction: when it says "no candidate", the full scan finds no hit
+//! and suppresses nothing (both fold the same way and run the same automata); a candidate it
+//! reports may still come to nothing in the full scan. Allow phrases alone are no candidate, nor
+//! is a syllable match of Han characters only for a pattern that does not allow homophones (the
+//! full scan rejects both).
+
+use crate::matcher::{State, Stepper};
+use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Syllables, Unit, GAP_NOISE, MAX_WORD};
+
+/// When a match of a character pattern is a candidate.
+#[derive(Debug)]
+pub(crate) enum CharCheck {
+    /// Never: the pattern stands for allow phrases only.
+    Never,
+    /// Always.
+    Always,
+    /// When the matched units repeat at least as often as one of these terms' units do (`ass`
+    /// folds to `as` with runs `[1, 2]`: plain `as` is no candidate).
+    Runs(Box<[Box<[u16]>]>),
+}
+
+/// Runs of the last units seen, for [`CharCheck::Runs`].
+const RUN_HISTORY: usize = 16;
+
+/// The runs of the last units seen, for [`CharCheck::Runs`].
+#[derive(Clone, Copy)]
+struct Runs {
+    /// Ring buffer by unit number.
+    runs: [u16; RUN_HISTORY],
+    units: usize,
+}
+
+impl Runs {
+    const NEW: Runs = Runs { runs: [0; RUN_HISTORY], units: 0 };
+
+    #[inline(always)]
+    fn push(&mut self, run: u16) {
+        self.runs[self.units % RUN_HISTORY] = run;
+        self.units += 1;
+    }
+
+    /// The last unit repeats once more.
+    #[inline(always)]
+    fn bump(&mut self) {
+        if self.units > 0 {
+            let last = &mut self.runs[(self.units - 1) % RUN_HISTORY];
+            *last = last.saturating_add(1);
+        }
+    }
+
+    /// Whether the last units repeat as often as `want` asks.
+    fn reach(&self, want: &[u16]) -> bool {
+        if want.len() > RUN_HISTORY || want.len() > self.units {
+            return true; // not remembered: a candidate, the full scan decides
+        }
+        let first = self.units - want.len();
+        want.iter().enumerate().all(|(k, &w)| self.runs[(first + k) % RUN_HISTORY] >= w)
+    }
+}
+
+/// What the probe needs of a compiled lexicon.
+pub(crate) struct Probe<'a> {
+    pub chars: Stepper<'a>,
+    /// Per character-automaton pattern: when a match is a candidate.
+    pub char_counts: &'a [CharCheck],
+    /// The syllable automaton, if there are syllable patterns.
+    pub syllables: Option<Stepper<'a>>,
+    /// Per syllable-automaton pattern: whether some term behind it allows homophones, and
+    /// whether some term allows pinyin.
+    pub homophones: &'a [bool],
+    pub pinyin: &'a [bool],
+    pub folder: &'a Folder,
+}
+
+impl Probe<'_> {
+    /// Whether `text` holds a candidate match: the fast lane of the fold when the text allows,
+    /// else the general fold.
+    pub fn finds(&self, text: &str) -> bool {
+        let mut quick = self.quick();
+        match self.folder.fold_fast(text, &mut quick) {
+            Flow::Go => false,
+            Flow::Stop => true,
+            Flow::Bail => self.general(text),
+        }
+    }
+
+    /// The probe on the general fold.
+    fn general(&self, text: &str) -> bool {
+        let run = Run {
+            probe: self,
+            char_state: self.chars.start(),
+            runs: Runs::NEW,
+            open: None,
+            units: 0,
+            syllables: self.syllables(),
+            word: [0; MAX_WORD],
+            word_len: 0,
+            doubled: false,
+            found: false,
+        };
+        let mut builder = crate::normalize::Builder::new(run);
+        self.folder.fold_into(text, &mut builder);
+        let mut run = builder.emit;
+        if let Some(last) = run.open.take() {
+            run.unit(&last);
+        }
+        if run.word_len != 0 {
+            run.end_word();
+        }
+        run.found
+    }
+
+    fn quick(&self) -> Quick<'_, '_> {
+        Quick { probe: self, char_state: self.chars.start(), syllables: self.syllables(), runs: Runs::NEW, pending: None }
+    }
+
+    /// Whether a match state holds a term whose runs the last units reach.
+    fn runs_reached(&self, state: State, runs: &Runs) -> bool {
+        self.chars.matches(state).any(|(pid, _)| match &self.char_counts[pid] {
+            CharCheck::Never => false,
+            CharCheck::Always => true,
+            CharCheck::Runs(terms) => terms.iter().any(|want| runs.reach(want)),
+        })
+    }
+
+    fn syllables(&self) -> SyllableState<'_> {
+        SyllableState {
+            stepper: self.syllables.unwrap_or(self.chars),
+            on: self.syllables.is_some(),
+            state: self.syllables.map_or(self.chars.start(), |s| s.start()),
+            slots: 0,
+            latin_slot: 0,
+            starts: 0,
+        }
+    }
+
+    /// Feeds the UTF-8 bytes of one folded char to the character automaton; the new state and
+    /// whether it is a match state.
+    #[inline(always)]
+    fn step_char(&self, state: State, ch: char) -> (State, bool) {
+        let chars = self.chars;
+        let code = ch as u32;
+        let state = if code < 0x80 {
+            chars.step(state, code as u8)
+        } else if (0x800..0x10000).contains(&code) {
+            // Three bytes (all of the common Han block), without encoding into a buffer.
+            let state = chars.step(state, (0xE0 | code >> 12) as u8);
+            let state = chars.step(state, (0x80 | (code >> 6 & 0x3F)) as u8);
+            chars.step(state, (0x80 | (code & 0x3F)) as u8)
+        } else {
+            let mut utf8 = [0u8; 4];
+            let mut state = state;
+            for &byte in ch.encode_utf8(&mut utf8).as_bytes() {
+                state = chars.step(state, byte);
+            }
+            state
+        };
+        (state, chars.is_match(state))
+    }
+
+    /// Syllable of a folded Han char (`None` for other chars and Han without a reading).
+    #[inline(always)]
+    fn syllable(&self, ch: char) -> Option<u16> {
+        let syllables = &self.folder.syllables;
+        match syllables.of_common_han(ch) {
+            Some(id) => id,
+            None if is_han(ch) => syllables.of_han(ch),
+            None => None,
+        }
+    }
+}
+
+/// The syllable automaton's side of a probe: the syllable view's slots, fed as they come.
+#[derive(Clone, Copy)]
+struct SyllableState<'a> {
+    /// The syllable automaton (the character one when there is none: then `on` is false and it
+    /// is never stepped).
+    stepper: Stepper<'a>,
+    on: bool,
+    state: State,
+    /// Slots fed so far, and the slot number (1-based) of the last one read from Latin letters
+    /// (0: none).
+    slots: u32,
+    latin_slot: u32,
+    /// One bit per recent slot (bit 0: the last one): whether a match may start there — a Han
+    /// character, or the first syllable of a Latin word (pinyin takes whole words).
+    starts: u64,
+}
+
+impl SyllableState<'_> {
+    /// Feeds one slot (`None`: a barrier); `starts`/`ends`: whether a match may start or end at
+    /// this slot (a Han character; the first or last syllable of a Latin word). Whether a
+    /// candidate match ends here.
+    #[inline(always)]
+    fn slot(&mut self, probe: &Probe<'_>, id: Option<u16>, latin: bool, starts: bool, ends: bool) -> bool {
+        let stepper = self.stepper;
+        self.slots += 1;
+        if latin {
+            self.latin_slot = self.slots;
+        }
+        self.starts = self.starts << 1 | starts as u64;
+        let [hi, lo] = id.map_or([0, 0], Syllables::code);
+        let state = stepper.step(stepper.step(self.state, hi), lo);
+        self.state = state;
+        if !stepper.is_match(state) {
+            return false;
+        }
+        // A match of Han characters only counts for a pattern that allows homophones (same
+        // characters are the character automaton's; other ones are homophones). One with pinyin
+        // in it, for a pattern that allows pinyin and when it takes whole words.
+        let (slots, latin_slot, history) = (self.slots, self.latin_slot, self.starts);
+        stepper.matches(state).any(|(pid, len)| {
+            let span = (len / 2) as u32;
+            if latin_slot + span > slots {
+                let starts_here = span > 64 || history >> (span - 1) & 1 == 1;
+                probe.pinyin[pid] && ends && starts_here
+            } else {
+                probe.homophones[pid]
+            }
+        })
+    }
+
+    /// Feeds the syllables of a Latin word (`None`, or a word that is no pinyin: a barrier).
+    fn word(&mut self, probe: &Probe<'_>, word: Option<&[u8]>) -> bool {
+        let mut ids = [0u16; MAX_WORD];
+        let mut n = 0;
+        let read = word.is_some_and(|w| {
+            probe.folder.syllables.segment_with(w, |_, id| {
+                ids[n] = id;
+                n += 1;
+            })
+        });
+        if !read {
+            return self.slot(probe, None, false, false, false);
+        }
+        let mut found = false;
+        for (k, &id) in ids[..n].iter().enumerate() {
+            found |= self.slot(probe, Some(id), true, k == 0, k + 1 == n);
+        }
+        found
+    }
+}
+
+/// The probe on the fast lane of the fold: all state in a few scalars.
+struct Quick<'p, 'a> {
+    probe: &'p Probe<'a>,
+    char_state: State,
+    syllables: SyllableState<'a>,
+    runs: Runs,
+    /// A match state whose terms need the runs of their units, the last of which may still
+    /// repeat: checked when the next unit starts or the text ends.
+    pending: Option<State>,
+}
+
+impl Quick<'_, '_> {
+    /// A new unit's char for the character automaton.
+    #[inline(always)]
+    fn char(&mut self, ch: char) -> Flow {
+        if self.settle() {
+            return Flow::Stop;
+        }
+        self.runs.push(1);
+        let (state, is_match) = self.probe.step_char(self.char_state, ch);
+        self.char_state = state;
+        if !is_match {
+            return Flow::Go;
+        }
+        for (pid, _) in self.probe.chars.matches(state) {
+            match self.probe.char_counts[pid] {
+                CharCheck::Never => {}
+                CharCheck::Always => return Flow::Stop,
+                CharCheck::Runs(_) => self.pending = Some(state),
+            }
+        }
+        Flow::Go
+    }
+
+    /// Checks a pending match now that its last unit is complete.
+    #[inline(always)]
+    fn settle(&mut self) -> bool {
+        match self.pending.take() {
+            Some(state) => self.probe.runs_reached(state, &self.runs),
+            None => false,
+        }
+    }
+}
+
+impl Lane for Quick<'_, '_> {
+    #[inline(always)]
+    fn unit(&mut self, ch: char) -> Flow {
+        let flow = self.char(ch);
+        if flow != Flow::Go || !self.syllables.on {
+            return flow;
+        }
+        let id = self.probe.syllable(ch);
+        if self.syllables.slot(self.probe, id, false, true, true) {
+            return Flow::Stop;
+        }
+        Flow::Go
+    }
+
+    #[inline(always)]
+    fn letter(&mut self, letter: u8) -> Flow {
+        self.char(letter as char)
+    }
+
+    #[inline(always)]
+    fn repeat(&mut self) {
+        self.runs.bump();
+    }
+
+    fn end(&mut self) -> Flow {
+        if self.settle() {
+            Flow::Stop
+        } else {
+            Flow::Go
+        }
+    }
+
+    #[inline(always)]
+    fn word(&mut self, letters: Option<&[u8]>) -> Flow {
+        if self.syllables.on && self.syllables.word(self.probe, letters) {
+            return Flow::Stop;
+        }
+        Flow::Go
+    }
+}
+
+/// The probe on the general fold.
+struct Run<'p, 'a> {
+    probe: &'p Probe<'a>,
+    char_state: State,
+    runs: Runs,
+    /// The open unit (see [`Emit`]) and the number of units so far.
+    open: Option<Unit>,
+    units: u32,
+    syllables: SyllableState<'a>,
+    /// The Latin word being read (lowercase letters with no noise between them), as in
+    /// [`Syllables::view`]; `word_len` may pass `MAX_WORD` (then it is no pinyin).
+    word: [u8; MAX_WORD],
+    word_len: usize,
+    doubled: bool,
+    found: bool,
+}
+
+impl Run<'_, '_> {
+    /// One complete unit for the character automaton.
+    fn char(&mut self, ch: char, run: u16) {
+        self.runs.push(run);
+        let (state, is_match) = self.probe.step_char(self.char_state, ch);
+        self.char_state = state;
+        if is_match {
+            self.found |= self.probe.runs_reached(state, &self.runs);
+        }
+    }
+
+    /// The Latin word ends: its syllables (or a barrier) go to the syllable automaton.
+    fn end_word(&mut self) {
+        let len = std::mem::take(&mut self.word_len);
+        let doubled = std::mem::take(&mut self.doubled);
+        let word = (!doubled && len <= MAX_WORD).then_some(self.word);
+        let word = word.as_ref().map(|w| &w[..len]);
+        self.found |= self.syllables.word(self.probe, word);
+    }
+}
+
+impl Emit for Run<'_, '_> {
+    #[inline(always)]
+    fn last(&mut self) -> Option<&mut Unit> {
+        self.open.as_mut()
+    }
+
+    #[inline(always)]
+    fn push(&mut self, unit: Unit) {
+        self.units += 1;
+        if let Some(complete) = self.open.replace(unit) {
+            self.unit(&complete);
+        }
+    }
+
+    /// Only whether a unit is the first (`norm == 0`) matters to the fold.
+    #[inline(always)]
+    fn norm(&self) -> u32 {
+        self.units
+    }
+
+    #[inline(always)]
+    fn done(&self) -> bool {
+        self.found
+    }
+}
+
+impl Run<'_, '_> {
+    /// A complete unit.
+    fn unit(&mut self, unit: &Unit) {
+        self.char(unit.ch, unit.run);
+        if !self.syllables.on {
+            return;
+        }
+        if unit.ch.is_ascii_lowercase() {
+            if self.word_len != 0 && unit.gap & GAP_NOISE != 0 {
+                self.end_word();
+            }
+            if self.word_len < MAX_WORD {
+                self.word[self.word_len] = unit.ch as u8;
+            }
+            self.word_len += 1;
+            self.doubled |= unit.run > 1;
+            return;
+        }
+        if self.word_len != 0 {
+            self.end_word();
+        }
+        let id = self.probe.syllable(unit.ch);
+        self.found |= self.syllables.slot(self.probe, id, false, true, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Lexicon, Screener};
+
+    /// The fast lane, where it does not bail, answers exactly as the general fold: on the benign
+    /// corpora (where it runs most) and on pieces of every kind it handles or bails on.
+    #[test]
+    fn the_fast_lane_answers_as_the_general_probe() {
+        let screener = Screener::new(Lexicon::default_lexicon()).unwrap();
+        let probe = screener.probe().expect("the default lexicon compiles to DFAs");
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+        let mut texts: Vec<String> = Vec::new();
+        for name in ["cn_benign_dev.txt", "en_benign_dev.txt"] {
+            let text = std::fs::read_to_string(format!("{data}/{name}")).unwrap();
+            texts.extend(text.lines().take(2000).map(String::from));
+        }
+        let pieces = [
+            "冰", "毒", "冰毒", "女", "马", "一", "三", "八", "壹", "１", "9", "ab", "Ab", "a", "s", " ", "  ", "，", "。",
+            "'", "’", "\u{0301}", "\u{FE0F}", "😀", "bing", "du", "dont", "加", "微", "信", "賭", "博", "kkk", "ass",
+            "\n", "幼", "カ", "한", "é", "3", "@", "\u{200B}", "处女座", "ma", "de", "ni", "hao", "sb", "jb", "!", "|",
+            "$", "wow", "2nd", "?", ".", "sh", "it",
+        ];
+        // Deterministic pseudo-random mixes of the pieces.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+            texts.push(text);
+        }
+        let mut fast = 0;
+        for text in &texts {
+            let mut quick = probe.quick();
+            let answer = match probe.folder.fold_fast(text, &mut quick) {
+                Flow::Go => false,
+                Flow::Stop => true,
+                Flow::Bail => continue,
+            };
+            fast += 1;
+            assert_eq!(answer, probe.general(text), "{text:?}");
+        }
+        assert!(fast > texts.len() / 2, "the fast lane took only {fast} of {} texts", texts.len());
+    }
+}

@@ -1,0 +1,55 @@
+//! The probe (src/probe.rs) on real text: a lexicon-only scan lets the probe decide that a text
+//! holds no candidate and skips the full scan; a scan with the model always takes the full scan.
+//! Their findings must be the same on every text: the term examples of the default lexicon (every
+//! disguise it is meant to catch), the case database, the labelled dev sets and the benign corpora
+//! (real news, novels, tweets: where a missed candidate would hide). The property test in
+//! tests/props.rs asks the same of generated strings.
+
+use prescreen::{Lexicon, Screener};
+
+fn texts() -> Vec<String> {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+    let lexicon = Lexicon::default_lexicon();
+    let mut texts: Vec<String> = lexicon
+        .terms
+        .iter()
+        .flat_map(|t| t.examples.matches.iter().chain(&t.examples.no_match).cloned())
+        .collect();
+    let lines = if cfg!(debug_assertions) { 300 } else { 3000 };
+    for name in ["cn_benign_dev.txt", "en_benign_dev.txt"] {
+        let text = std::fs::read_to_string(format!("{data}/{name}")).expect("the shared benign corpora");
+        texts.extend(text.lines().take(lines).map(String::from));
+    }
+    let jsonl = [
+        format!("{data}/cn_labelled_dev.jsonl"),
+        format!("{data}/en_labelled_dev.jsonl"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/cases/zh.jsonl").to_string(),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/cases/en.jsonl").to_string(),
+    ];
+    for path in jsonl {
+        let text = std::fs::read_to_string(&path).expect("labelled data");
+        for line in text.lines().take(lines) {
+            let row: serde_json::Value = serde_json::from_str(line).expect("JSON lines");
+            texts.push(row["text"].as_str().expect("a text field").to_string());
+        }
+    }
+    texts
+}
+
+#[test]
+fn the_probe_misses_no_candidate_on_real_text() {
+    let screener = Screener::default();
+    let texts = texts();
+    assert!(texts.len() > 3000, "only {} texts", texts.len());
+    let mut with_findings = 0;
+    for text in &texts {
+        let full = screener.scan(text);
+        let probed = screener.scan_without_model(text);
+        assert_eq!(full.hits, probed.hits, "hits of {text:?}");
+        assert_eq!(full.suppressed, probed.suppressed, "suppressed of {text:?}");
+        assert_eq!(full.shadow, probed.shadow, "shadow of {text:?}");
+        with_findings += usize::from(!full.hits.is_empty() || !full.suppressed.is_empty());
+    }
+    // The comparison means something only if many texts do have findings.
+    assert!(with_findings > 1000, "only {with_findings} texts with findings");
+}
