@@ -109,12 +109,10 @@ impl Automaton {
     }
 
     /// The automaton as a DFA to step through by hand ([`Stepper`]); `None` when it has no
-    /// patterns or is an NFA (above [`DFA_LIMIT`]).
+    /// patterns, has not built its DFA yet ([`DFA_AFTER_BYTES`], [`Automaton::warm_up`]) or stays
+    /// an NFA (above [`DFA_LIMIT`]).
     pub fn stepper(&self) -> Option<Stepper<'_>> {
-        match &self.engine {
-            Some(Engine::Dfa(dfa)) => Some(Stepper { dfa }),
-            _ => None,
-        }
+        self.dfa.get()?.as_ref().map(|dfa| Stepper { dfa })
     }
 }
 

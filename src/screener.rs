@@ -463,9 +463,13 @@ impl Screener {
     }
 
     /// The probe over this screener's automata; `None` when one of them is an NFA (very large
-    /// lexicons), which the probe does not drive.
+    /// lexicons, or before the DFAs are built: see [`Screener::warm_up`]), which the probe does
+    /// not drive.
     pub(crate) fn probe(&self) -> Option<Probe<'_>> {
         let chars = self.char_ac.stepper()?;
+        // The char DFA is built (4 MiB scanned): build the syllable DFA too, which texts without
+        // Han or pinyin never scan towards.
+        self.syllable_ac.warm_up();
         let syllables = match self.syllable_ac.stepper() {
             Some(s) => Some(s),
             None if self.syllable_ac.is_empty() => None,
