@@ -6,6 +6,9 @@
 //! boundaries on the original text. Each edge is checked by the rule of its own script, so a mixed
 //! term such as `加v` is handled at both ends.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use jieba_rs::Jieba;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -20,11 +23,18 @@ const LATIN_WINDOW: usize = 64;
 const LEXICON_WORD_BOOST: usize = 10;
 
 /// jieba with the lexicon's Chinese words added, so terms segment as words.
+///
+/// jieba is built on first use, not with the screener: loading its dictionary was ≈ 40 % of
+/// compiling the default screener (≈ 100–200 ms in WASM), and a scan only segments when a match
+/// has Han text around it (or the model reads jieba words, which the default model does not), so
+/// benign texts and most Latin-script hits never need it.
 pub(crate) struct Segmenter {
-    jieba: Jieba,
-    /// The lexicon's own Chinese words: one term never hides another (`同城美女上门` has both
-    /// 同城美女 and 美女上门).
-    lexicon_words: std::collections::HashSet<String>,
+    jieba: OnceLock<Jieba>,
+    /// The lexicon's own Chinese words, in the order they are added to jieba.
+    words: Vec<String>,
+    /// The same words as a set: one term never hides another (`同城美女上门` has both 同城美女
+    /// and 美女上门).
+    lexicon_words: HashSet<String>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -48,23 +58,36 @@ fn base_jieba() -> Jieba {
 impl Segmenter {
     /// A segmenter knowing `words` (the lexicon's Han terms) besides jieba's dictionary.
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Segmenter {
-        let mut jieba = base_jieba();
-        let mut lexicon_words = std::collections::HashSet::new();
-        for word in words {
-            lexicon_words.insert(word.to_string());
-            // jieba's suggestion keeps the word whole on its own; the boost makes a lexicon term win
-            // a close call against a neighbouring word (用纸/飞机 vs 用/纸飞机: 3.3× apart in jieba's
-            // counts) while a real longer word still wins a clear one (处女座 beats 处女/座 by 138×).
-            let freq = jieba.suggest_freq(word).saturating_mul(LEXICON_WORD_BOOST);
-            jieba.add_word(word, Some(freq), None);
-        }
-        Segmenter { jieba, lexicon_words }
+        let words: Vec<String> = words.into_iter().map(str::to_string).collect();
+        let lexicon_words = words.iter().cloned().collect();
+        Segmenter { jieba: OnceLock::new(), words, lexicon_words }
+    }
+
+    /// Builds jieba now if no scan has yet.
+    pub fn warm_up(&self) {
+        self.jieba();
+    }
+
+    /// jieba with the lexicon's words, built the first time a scan needs it.
+    fn jieba(&self) -> &Jieba {
+        self.jieba.get_or_init(|| {
+            let mut jieba = base_jieba();
+            for word in &self.words {
+                // jieba's suggestion keeps the word whole on its own; the boost makes a lexicon term
+                // win a close call against a neighbouring word (用纸/飞机 vs 用/纸飞机: 3.3× apart in
+                // jieba's counts) while a real longer word still wins a clear one (处女座 beats
+                // 处女/座 by 138×). Added in order: each suggestion sees the words before it.
+                let freq = jieba.suggest_freq(word).saturating_mul(LEXICON_WORD_BOOST);
+                jieba.add_word(word, Some(freq), None);
+            }
+            jieba
+        })
     }
 
     /// Cuts a string of Han characters into jieba words (no HMM), for the learned scorer's
     /// word features.
     pub(crate) fn words<'a>(&self, text: &'a str) -> impl Iterator<Item = &'a str> {
-        self.jieba.cut(text, false).into_iter().map(|token| token.word)
+        self.jieba().cut(text, false).into_iter().map(|token| token.word)
     }
 
     /// If the match of units `first..=last` cuts through a longer word, that word.
@@ -131,7 +154,7 @@ impl Segmenter {
             }
         }
         let mut offset = 0;
-        for word in self.jieba.cut(&window, false) {
+        for word in self.jieba().cut(&window, false) {
             let word: &str = word.word;
             let (ws, we) = (offset, offset + word.len());
             offset = we;

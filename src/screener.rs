@@ -356,6 +356,22 @@ impl Screener {
         })
     }
 
+    /// Builds now what the screener otherwise builds on first need: jieba with the lexicon's words
+    /// (the first scan with a Han word boundary to check builds it) and the matching DFAs (built
+    /// after 4 MiB of scanned text; until then the automata are NFAs, ≈ 2× slower). Compiling
+    /// leaves them out so that the first verdict comes fast (docs/wasm.md, "Start-up"); a service
+    /// that compiles off to the side and scans a lot can call this first, as
+    /// [`SharedScreener`](crate::SharedScreener) does, so no request waits for them. Verdicts are
+    /// the same either way.
+    pub fn warm_up(&self) {
+        self.segmenter.warm_up();
+        if let Some(segmenter) = &self.shadow_segmenter {
+            segmenter.warm_up();
+        }
+        self.char_ac.warm_up();
+        self.syllable_ac.warm_up();
+    }
+
     /// The lexicon this screener was compiled from.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
@@ -447,9 +463,13 @@ impl Screener {
     }
 
     /// The probe over this screener's automata; `None` when one of them is an NFA (very large
-    /// lexicons), which the probe does not drive.
+    /// lexicons, or before the DFAs are built: see [`Screener::warm_up`]), which the probe does
+    /// not drive.
     pub(crate) fn probe(&self) -> Option<Probe<'_>> {
         let chars = self.char_ac.stepper()?;
+        // The char DFA is built (4 MiB scanned): build the syllable DFA too, which texts without
+        // Han or pinyin never scan towards.
+        self.syllable_ac.warm_up();
         let syllables = match self.syllable_ac.stepper() {
             Some(s) => Some(s),
             None if self.syllable_ac.is_empty() => None,

@@ -49,8 +49,14 @@ pub struct SharedScreener {
 
 impl SharedScreener {
     /// Shares `screener` (a [`Screener`] or an `Arc` of one).
+    ///
+    /// The screener is warmed up first ([`Screener::warm_up`]), here and in
+    /// [`SharedScreener::replace`]: a service pays for its lazily built parts when it compiles,
+    /// not on a request.
     pub fn new(screener: impl Into<Arc<Screener>>) -> SharedScreener {
-        SharedScreener { current: ArcSwap::new(screener.into()) }
+        let screener = screener.into();
+        screener.warm_up();
+        SharedScreener { current: ArcSwap::new(screener) }
     }
 
     /// Scans with the current screener (see [`Screener::scan`]).
@@ -72,7 +78,9 @@ impl SharedScreener {
     /// Puts `screener` in place for every scan that starts from now on, and returns the one it
     /// replaces (scans still running on it finish there).
     pub fn replace(&self, screener: impl Into<Arc<Screener>>) -> Arc<Screener> {
-        self.current.swap(screener.into())
+        let screener = screener.into();
+        screener.warm_up();
+        self.current.swap(screener)
     }
 }
 
