@@ -18,6 +18,7 @@ export const screener_scanWithProfile: (a: number, b: any, c: number, d: number)
 export const screener_set_maxInputBytes: (a: number, b: number) => void;
 export const screener_termCount: (a: number) => number;
 export const screener_termExamples: (a: number) => [number, number];
+export const screener_warmUp: (a: number) => void;
 export const __wbindgen_malloc: (a: number, b: number) => number;
 export const __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
 export const __wbindgen_free: (a: number, b: number, c: number) => void;
