@@ -165,6 +165,7 @@ function applyLexicon() {
     error.textContent = "";
     refreshLexiconUi();
     scanNow();
+    warmUpWhenIdle();
   } catch (e) {
     const msg = String(e?.message ?? e);
     const pos = /:(\d+):(\d+): /.exec(msg);
@@ -231,6 +232,15 @@ async function main() {
   scanNow();
   $("status").textContent = "Ready.";
   document.body.dataset.ready = "1";
+  warmUpWhenIdle();
+}
+
+// A new screener matches with small NFAs and loads jieba on the first Chinese hit; build the fast
+// automata and jieba while the reviewer reads, so no keystroke pays for them.
+function warmUpWhenIdle() {
+  const target = screener;
+  const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 200));
+  idle(() => { if (screener === target) screener.warmUp(); });
 }
 
 main().catch((e) => { $("status").textContent = `Failed to start: ${e?.message ?? e}`; });
