@@ -10,6 +10,9 @@ const SHORT_EN: &str = "you are such an idiot lol";
 fn short_texts(c: &mut Criterion) {
     let with = Screener::with_model(Lexicon::default_lexicon(), Some(Model::default_model())).unwrap();
     let without = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+    // Steady state: DFAs built, jieba loaded.
+    with.warm_up();
+    without.warm_up();
     let mut group = c.benchmark_group("model_extra_cost_short_text");
     group.throughput(Throughput::Elements(1));
     for (lang, text) in [("zh", SHORT_ZH), ("en", SHORT_EN)] {

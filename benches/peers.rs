@@ -51,6 +51,9 @@ impl Peers {
     fn new() -> Peers {
         let full = Screener::default();
         let lexicon_only = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+        // Steady state: DFAs built, jieba loaded.
+        full.warm_up();
+        lexicon_only.warm_up();
         let bare = bare_automaton(full.lexicon());
         let forms = surface_forms(full.lexicon());
         let mut sensitive = sensitive_rs::Filter::new();

@@ -44,11 +44,17 @@ fn build(c: &mut Criterion) {
 /// The default lexicon without the learned scorer: the engine of the core issue's targets (the
 /// model is measured on its own in `benches/model.rs`).
 fn lexicon_only() -> Screener {
-    Screener::with_model(Lexicon::default_lexicon(), None).unwrap()
+    warm(Screener::with_model(Lexicon::default_lexicon(), None).unwrap())
+}
+
+/// Steady state: the automata as DFAs and jieba loaded (a new screener builds them on need).
+fn warm(screener: Screener) -> Screener {
+    screener.warm_up();
+    screener
 }
 
 fn scan_short(c: &mut Criterion) {
-    let screener = Screener::default();
+    let screener = warm(Screener::default());
     let plain = lexicon_only();
     let ac = bare_automaton(screener.lexicon());
     for (name, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
@@ -66,7 +72,7 @@ fn scan_short(c: &mut Criterion) {
         let _ = bytes;
     }
     // The 10k-term target: a short benign text against a 10k-term lexicon.
-    let big = Screener::with_model(synthetic(10_000), None).unwrap();
+    let big = warm(Screener::with_model(synthetic(10_000), None).unwrap());
     let texts = short_texts("cn_benign_dev.txt", 1000);
     if !texts.is_empty() {
         let mut group = c.benchmark_group("short_benign_zh_10k_terms");
@@ -77,7 +83,7 @@ fn scan_short(c: &mut Criterion) {
 }
 
 fn scan_long(c: &mut Criterion) {
-    let screener = Screener::default();
+    let screener = warm(Screener::default());
     let plain = lexicon_only();
     let ac = bare_automaton(screener.lexicon());
     for (name, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
@@ -96,7 +102,7 @@ fn scan_long(c: &mut Criterion) {
 }
 
 fn scan_dense(c: &mut Criterion) {
-    let screener = Screener::default();
+    let screener = warm(Screener::default());
     let ac = bare_automaton(screener.lexicon());
     let unit = "出 冰 毒，加微信 vx123；f.u.c.k you @ss 傻逼 bing du 弓虽女干 一三八一二三四五六七八 ";
     let text = unit.repeat(200);
