@@ -1,22 +1,15 @@
 //! Which texts does the probe send to the full scan, and what does the full scan find there?
 //! Run: cargo run --release --example probe_stats -- FILE [COUNT]
+#[path = "common/short_texts.rs"]
+mod short_texts;
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let text = std::fs::read_to_string(args.next().expect("a text file")).unwrap();
+    let file = args.next().expect("a text file");
     let count: usize = args.next().map_or(2000, |n| n.parse().unwrap());
-    let mut texts = Vec::new();
-    let mut buf = String::new();
-    for line in text.lines() {
-        buf.push_str(line);
-        if buf.chars().count() >= 100 {
-            texts.push(buf.chars().take(100).collect::<String>());
-            buf.clear();
-            if texts.len() == count {
-                break;
-            }
-        }
-    }
+    let texts = short_texts::short_texts(&file, count);
     let s = prescreen::Screener::with_model(prescreen::Lexicon::default_lexicon(), None).unwrap();
+    s.warm_up();
     let mut terms = std::collections::BTreeMap::new();
     let mut empty = 0;
     for t in &texts {

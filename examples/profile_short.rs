@@ -1,22 +1,14 @@
 //! Scans ~100-char texts cut from a corpus, for a profiler (callgrind, perf).
 //! Run: cargo run --release --example profile_short -- FILE [COUNT] [model|nomodel]
+#[path = "common/short_texts.rs"]
+mod short_texts;
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let text = std::fs::read_to_string(args.next().expect("a text file")).unwrap();
+    let file = args.next().expect("a text file");
     let count: usize = args.next().map_or(2000, |n| n.parse().unwrap());
     let model = args.next().is_none_or(|m| m == "model");
-    let mut texts = Vec::new();
-    let mut buf = String::new();
-    for line in text.lines() {
-        buf.push_str(line);
-        if buf.chars().count() >= 100 {
-            texts.push(buf.chars().take(100).collect::<String>());
-            buf.clear();
-            if texts.len() == count {
-                break;
-            }
-        }
-    }
+    let texts = short_texts::short_texts(&file, count);
     let lexicon = prescreen::Lexicon::default_lexicon();
     let s = if model { prescreen::Screener::new(lexicon) } else { prescreen::Screener::with_model(lexicon, None) }.unwrap();
     // Steady state: the automata as DFAs (a new screener starts on NFAs) and jieba loaded.
