@@ -6,9 +6,9 @@
 // the dictionary changes no verdict. Verdicts are compared whole, not hard-coded: the lexicon
 // changes under active editing.
 //
-// The learned scorer (`model`) is the exception: its word features come from jieba over whole Han
-// runs, so it sees every word the trimmed dictionary dropped, and its score (and the category
-// scores it feeds) differ slightly between the builds. For verdicts with a model judgement the
+// The learned scorer (`model`) may be the exception: a model that takes jieba words of whole Han
+// runs (feature flag 8; the default model does not) sees every word the trimmed dictionary
+// dropped, and its score (and the category scores it feeds) can differ slightly between builds. For verdicts with a model judgement the
 // test therefore requires equal hits, suppressed matches, lexicon, profile and decision, and
 // reports the model's score differences; STRICT_MODEL_PARITY=1 requires those equal too.
 import { test } from "node:test";
