@@ -1,17 +1,20 @@
 //! The probe: does a text hold any candidate match at all?
 //!
-//! Most texts hold none. For them the probe is the whole lexicon scan: it folds the text with the
-//! same [`Folder::fold_into`] as the full scan, but instead of keeping a unit per char and a
-//! folded string, it feeds each folded char straight into the character automaton and each
-//! syllable into the syllable automaton, and stops at the first candidate. Only a text with a
-//! candidate is folded again into a [`crate::normalize::View`] and scanned in full (verification,
-//! word boundaries, allow phrases).
+//! Most texts hold none. For them the probe is the whole lexicon scan: it folds the text as the
+//! full scan does, but instead of keeping a unit per char and a folded string, it feeds each
+//! folded char straight into the character automaton and each syllable into the syllable
+//! automaton, and stops at the first candidate. Only a text with a candidate is folded again into
+//! a [`crate::normalize::View`] and scanned in full (verification, word boundaries, allow phrases).
+//! Texts of Han characters, plain Latin words, digits and punctuation take the fold's fast lane
+//! ([`Folder::fold_fast`], state in locals, [`Quick`]); the others the general fold
+//! ([`Folder::fold_into`]) with [`Run`] as its unit sink.
 //!
 //! The probe is exact in one direction: when it says "no candidate", the full scan finds no hit
 //! and suppresses nothing (both fold the same way and run the same automata); a candidate it
-//! reports may still come to nothing in the full scan. Allow phrases alone are no candidate, nor
-//! is a syllable match of Han characters only for a pattern that does not allow homophones (the
-//! full scan rejects both).
+//! reports may still come to nothing in the full scan. No candidate: a match of allow phrases
+//! only; a term whose units repeat more than the text's (`ass` against `as`); a syllable match of
+//! Han characters only for a pattern that does not allow homophones; a pinyin match that cuts a
+//! Latin word or whose term does not allow pinyin (the full scan rejects them all).
 
 use crate::matcher::{State, Stepper};
 use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Syllables, Unit, GAP_NOISE, MAX_WORD};
