@@ -269,8 +269,7 @@ impl Folder {
             // byte E4..E9) outside a Latin token that is neither a numeral nor the first half of
             // a split pair.
             let lead = bytes[i];
-            if (0xE4..=0xE9).contains(&lead) && token.is_empty() {
-                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | (bytes[i + 2] as u32 & 0x3F);
+            if let Some(code) = han3(&bytes[i..]).filter(|_| token.is_empty()) {
                 if let Some(entry) = self.tables.han_entry(code) {
                     if entry & HAN_SPECIAL == 0 {
                         if entry & HAN_TRADITIONAL == 0 {
@@ -395,7 +394,7 @@ impl Folder {
         }
         macro_rules! noise {
             ($space:expr, $hard:expr) => {{
-                gap |= GAP_NOISE | if $space { GAP_SPACE } else { GAP_PUNCT } | if $hard { GAP_HARD } else { 0 };
+                gap |= noise_flags($space, $hard);
                 gap_chars = gap_chars.saturating_add(1);
             }};
         }
@@ -425,8 +424,7 @@ impl Folder {
         macro_rules! push {
             ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr) => {{
                 let ch: u32 = $ch;
-                let soft = gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP;
-                if $mergeable && last_ch == ch && (gap == 0 || (last_standalone && soft)) {
+                if $mergeable && last_ch == ch && repeat_merges(last_standalone, gap, gap_chars) {
                     last_end = $end;
                     last_standalone = false;
                     doubled |= word_start != usize::MAX;
@@ -514,9 +512,7 @@ impl Folder {
                 i += 1;
                 continue;
             }
-            if (0xE4..=0xE9).contains(&lead) && i + 2 < bytes.len() {
-                // U+4E00..U+9FFF, decoded by hand: the common case.
-                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | (bytes[i + 2] as u32 & 0x3F);
+            if let Some(code) = han3(&bytes[i..]) {
                 if let Some(entry) = self.tables.han_entry(code) {
                     if entry & HAN_SPECIAL == 0 {
                         token_letter = false;
@@ -617,12 +613,7 @@ impl Folder {
     /// right before it is no numeral run (`一个`), without [`Folder::numeral_run`] looking further.
     #[inline(always)]
     fn plain_han_at(&self, bytes: &[u8], at: usize) -> bool {
-        bytes.get(at..at + 3).is_some_and(|b| {
-            (0xE4..=0xE9).contains(&b[0]) && {
-                let code = (b[0] as u32 & 0x0F) << 12 | (b[1] as u32 & 0x3F) << 6 | (b[2] as u32 & 0x3F);
-                self.tables.han_entry(code).is_some_and(|e| e & HAN_SPECIAL == 0)
-            }
-        })
+        bytes.get(at..).and_then(han3).and_then(|code| self.tables.han_entry(code)).is_some_and(|e| e & HAN_SPECIAL == 0)
     }
 
     /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
@@ -652,6 +643,32 @@ impl Folder {
             (i, stopped.max(i + 1))
         }
     }
+}
+
+/// The code point of a char of U+4000..U+9FFF (lead byte E4..E9, three bytes) at the start of
+/// `bytes`, decoded by hand: the common case of Chinese text. `None` for any other start.
+#[inline(always)]
+fn han3(bytes: &[u8]) -> Option<u32> {
+    match bytes {
+        [lead @ 0xE4..=0xE9, b1, b2, ..] => Some((*lead as u32 & 0x0F) << 12 | (*b1 as u32 & 0x3F) << 6 | (*b2 as u32 & 0x3F)),
+        _ => None,
+    }
+}
+
+/// The `GAP_*` flags of one noise char.
+#[inline(always)]
+fn noise_flags(space: bool, hard: bool) -> u8 {
+    GAP_NOISE | if space { GAP_SPACE } else { GAP_PUNCT } | if hard { GAP_HARD } else { 0 }
+}
+
+/// Whether a char equal to the last unit's merges into it as a repeat, after noise `gap` of
+/// `gap_chars` chars: always with no noise between; across a little noise when the last unit
+/// stands alone (`a s s`, `冰 冰毒`: noise before it or none at all, and no repeat yet), which is
+/// then spacing — but never the last letter of one word with the first of the next (`chong go`),
+/// and never across a sentence break.
+#[inline(always)]
+fn repeat_merges(standalone: bool, gap: u8, gap_chars: u16) -> bool {
+    gap == 0 || (standalone && gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP)
 }
 
 /// The letter a leetspeak digit stands for.
@@ -801,7 +818,7 @@ impl<E: Emit> Builder<E> {
     }
 
     fn noise(&mut self, space: bool, hard: bool) {
-        self.gap |= GAP_NOISE | if space { GAP_SPACE } else { GAP_PUNCT } | if hard { GAP_HARD } else { 0 };
+        self.gap |= noise_flags(space, hard);
         self.gap_chars = self.gap_chars.saturating_add(1);
     }
 
@@ -852,13 +869,8 @@ impl<E: Emit> Builder<E> {
         if mergeable {
             let (gap, gap_chars) = (self.gap, self.gap_chars);
             if let Some(last) = self.emit.last() {
-                // A repeat merges even across a little noise when the repeated char stands alone
-                // (`a s s`, `冰 冰毒`), which is then spacing — but never the last letter of one
-                // word with the first of the next (`chong go`).
-                let standalone = last.gap != 0 || last.norm == 0;
-                let standalone = standalone && last.run == 1;
-                let soft_gap = gap & GAP_HARD == 0 && gap_chars <= MAX_MERGE_GAP;
-                if last.ch == ch && (gap == 0 || (standalone && soft_gap)) {
+                let standalone = (last.gap != 0 || last.norm == 0) && last.run == 1;
+                if last.ch == ch && repeat_merges(standalone, gap, gap_chars) {
                     last.end = end;
                     last.run = last.run.saturating_add(1);
                     last.via = last.via.union(via);
