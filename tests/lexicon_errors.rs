@@ -134,15 +134,11 @@ fn default_lexicon_layers_under_an_event_pack() {
 
 // --- The malformed-lexicon corpus ---------------------------------------------------------
 
+#[path = "common/bad_lexicons.rs"]
+mod bad_lexicons;
+
 fn corpus() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad-lexicons");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| !p.to_string_lossy().ends_with(".expect") && !p.ends_with("README.md"))
-        .collect();
-    files.sort();
-    files
+    bad_lexicons::corpus(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad-lexicons"))
 }
 
 /// Reads and compiles a lexicon file the way the CLI does.

@@ -202,15 +202,11 @@ fn texts_over_the_cap_get_error_lines() {
 
 // --- Malformed lexicons ---------------------------------------------------------------------
 
+#[path = "../../tests/common/bad_lexicons.rs"]
+mod bad_lexicons;
+
 fn corpus() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/bad-lexicons");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| !p.to_string_lossy().ends_with(".expect") && !p.ends_with("README.md"))
-        .collect();
-    files.sort();
-    files
+    bad_lexicons::corpus(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/bad-lexicons"))
 }
 
 #[test]
