@@ -10,7 +10,7 @@
 //! `block`, `review` at or above `review`. A category whose evidence is all `borderline` never
 //! blocks: it caps at `review` — borderline terms deserve a look, not a block.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::lexicon::{Category, Profile, Signal};
 use crate::verdict::{CategoryScore, Decision};
@@ -41,39 +41,38 @@ pub(crate) struct Scores {
 }
 
 pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile: Option<&Profile>) -> Scores {
+    let mut out = Scores { decision: Decision::Pass, score: 0.0, categories: BTreeMap::new(), signals: BTreeMap::new() };
     if evidence.is_empty() {
-        return Scores { decision: Decision::Pass, score: 0.0, categories: BTreeMap::new(), signals: BTreeMap::new() };
+        return out;
     }
-    // Highest weight per (category, id) and per (signal, id).
-    let mut by_category: HashMap<&str, HashMap<&str, f64>> = HashMap::new();
-    let mut strong: HashMap<&str, bool> = HashMap::new();
-    let mut by_signal: BTreeMap<Signal, HashMap<&str, f64>> = BTreeMap::new();
-    for e in evidence {
-        let slot = by_category.entry(e.category).or_default().entry(e.id).or_insert(0.0);
-        *slot = slot.max(e.weight);
-        let slot = by_signal.entry(e.signal).or_default().entry(e.id).or_insert(0.0);
-        *slot = slot.max(e.weight);
-        *strong.entry(e.category).or_insert(false) |= e.signal != Signal::Borderline;
-    }
+    // Highest weight per (category, id) and per (signal, id): sorted small vectors, not hash maps.
+    // Measured with callgrind on a 13-char text with one piece of evidence (the model's): three
+    // SipHash maps cost ≈ 5.4k instructions per scan. Sorting also fixes the order in which
+    // noisy-OR multiplies, so a score is the same to the last bit in every process.
+    let mut by_category: Vec<(&str, &str, f64, bool)> =
+        evidence.iter().map(|e| (e.category, e.id, e.weight, e.signal != Signal::Borderline)).collect();
+    by_category.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.total_cmp(&a.2)));
+    by_category.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1) && {
+        first.3 |= later.3;
+        true
+    });
+    let mut by_signal: Vec<(Signal, &str, f64)> = evidence.iter().map(|e| (e.signal, e.id, e.weight)).collect();
+    by_signal.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.total_cmp(&a.2)));
+    by_signal.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
 
-    let mut out = Scores {
-        decision: Decision::Pass,
-        score: 0.0,
-        categories: BTreeMap::new(),
-        signals: BTreeMap::new(),
-    };
-    for category in categories {
-        let Some(weights) = by_category.get(category.id.as_str()) else { continue };
-        let score = noisy_or(weights.values());
+    for mine in by_category.chunk_by(|a, b| a.0 == b.0) {
+        let Some(category) = categories.iter().find(|c| c.id == mine[0].0) else { continue };
+        let score = noisy_or(mine.iter().map(|e| &e.2));
         if score <= 0.0 {
             continue;
         }
+        let strong = mine.iter().any(|e| e.3);
         let overrides = profile.and_then(|p| p.thresholds.get(&category.id));
         let review = overrides.and_then(|t| t.review).unwrap_or(category.review);
         let block = overrides.and_then(|t| t.block).unwrap_or(category.block);
         // A tiny epsilon so that 0.85 written in a file and 0.85 computed by noisy-OR compare equal.
         let reaches = |threshold: f64| score + 1e-9 >= threshold;
-        let decision = if reaches(block) && strong[category.id.as_str()] {
+        let decision = if reaches(block) && strong {
             Decision::Block
         } else if reaches(review) {
             Decision::Review
@@ -84,10 +83,10 @@ pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile:
         out.score = out.score.max(score);
         out.categories.insert(category.id.clone(), CategoryScore { score: round(score), decision });
     }
-    for (signal, weights) in by_signal {
-        let score = noisy_or(weights.values());
+    for group in by_signal.chunk_by(|a, b| a.0 == b.0) {
+        let score = noisy_or(group.iter().map(|e| &e.2));
         if score > 0.0 {
-            out.signals.insert(signal, round(score));
+            out.signals.insert(group[0].0, round(score));
         }
     }
     out.score = round(out.score);
