@@ -54,3 +54,50 @@ fn the_probe_misses_no_candidate_on_real_text() {
     // The comparison means something only if many texts do have findings.
     assert!(with_findings > 1000, "only {with_findings} texts with findings");
 }
+
+/// Long texts (well over twice the piece size) are scanned piece by piece without the model:
+/// the probe on each piece, the full scan only on pieces with a candidate. The same real texts
+/// joined into long ones, with sentence breaks of several kinds between them (where pieces are
+/// cut) and with none, must give the same findings as the whole-text scan with the model.
+#[test]
+fn long_texts_scanned_by_pieces_find_what_the_whole_scan_finds() {
+    let screener = Screener::default();
+    screener.warm_up();
+    let texts = texts();
+    let mut long_texts = 0;
+    let mut with_findings = 0;
+    for (k, sep) in ["\n", "。", "？", " ; ", "！\n", ""].iter().enumerate() {
+        for group in texts.chunks(700).skip(k).step_by(2) {
+            let text = group.join(sep);
+            if text.len() < 64 << 10 {
+                continue;
+            }
+            let full = screener.scan(&text);
+            let pieces = screener.scan_without_model(&text);
+            assert_eq!(full.hits, pieces.hits, "hits, separator {sep:?}");
+            assert_eq!(full.suppressed, pieces.suppressed, "suppressed, separator {sep:?}");
+            assert_eq!(full.shadow, pieces.shadow, "shadow, separator {sep:?}");
+            long_texts += 1;
+            with_findings += usize::from(!full.hits.is_empty());
+        }
+    }
+    assert!(long_texts >= 6 && with_findings >= 6, "{long_texts} long texts, {with_findings} with hits");
+}
+
+/// An allow phrase may reach over a sentence break (`白粉。笔`: noise between the units of an
+/// allow phrase is dropped), and a piece may be cut at that very break. The hit near the cut is
+/// then still suppressed by the allow phrase, as in the whole-text scan.
+#[test]
+fn an_allow_phrase_over_a_piece_cut_still_suppresses() {
+    let screener = Screener::default();
+    screener.warm_up();
+    // No sentence break in the filler: the first cut after 16 KiB is the one inside the phrase.
+    let filler = "天气很好我们去公园散步".repeat(700);
+    let text = format!("{filler}白粉。笔写在黑板上{filler}");
+    let full = screener.scan(&text);
+    let pieces = screener.scan_without_model(&text);
+    assert_eq!(full.hits, pieces.hits);
+    assert_eq!(full.suppressed, pieces.suppressed);
+    assert!(pieces.hits.iter().all(|h| !h.matched.contains("白粉")), "{:?}", pieces.hits);
+    assert!(pieces.suppressed.iter().any(|s| s.matched == "白粉" && s.detail == "白粉笔"), "{:?}", pieces.suppressed);
+}

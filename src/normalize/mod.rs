@@ -225,6 +225,50 @@ impl Folder {
         (Kind::Noise { space: false, hard: false }, via)
     }
 
+    /// Cuts `text` into pieces of at least `min` bytes (the last may be shorter) that fold inside
+    /// the whole text exactly as they fold alone, as `(start, end)` byte ranges covering it.
+    ///
+    /// A cut goes right after a sentence break (hard noise: `。`, `？`, a newline) between a plain
+    /// Han char or Latin letter on each side. Nothing of the fold reaches over such a break: noise
+    /// ends Latin tokens, split characters join only when adjacent, repeats never merge across a
+    /// sentence break; Chinese numeral runs do reach over noise, but only forward from a numeral,
+    /// and the char before the break is none. No match of a term crosses a sentence break either
+    /// (the gap check refuses it); only allow phrases may, which the caller handles.
+    pub(crate) fn pieces(&self, text: &str, min: usize) -> Vec<(usize, usize)> {
+        let plain = |c: char| matches!(self.classify(c, EvasionSet::EMPTY).0, Kind::Han(_) | Kind::Letter(_));
+        let mut out = Vec::new();
+        let mut start = 0;
+        while text.len() - start > min {
+            let mut from = start + min;
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            // Only these bytes start a sentence break (`\n`, `\r`, `?`, `;`, and the 3-byte
+            // `。`, `！`, `？`, `；`, U+2028/9): the others are skipped without decoding.
+            let bytes = text.as_bytes();
+            let mut cut = None;
+            for i in from..bytes.len() {
+                if !matches!(bytes[i], b'\n' | b'\r' | b'?' | b';' | 0xE2 | 0xE3 | 0xEF) {
+                    continue;
+                }
+                let c = text[i..].chars().next().expect("a lead byte starts a char");
+                if !matches!(self.classify(c, EvasionSet::EMPTY).0, Kind::Noise { hard: true, .. }) {
+                    continue;
+                }
+                let end = i + c.len_utf8();
+                if text[..i].chars().next_back().is_some_and(plain) && text[end..].chars().next().is_some_and(plain) {
+                    cut = Some(end);
+                    break;
+                }
+            }
+            let Some(cut) = cut else { break };
+            out.push((start, cut));
+            start = cut;
+        }
+        out.push((start, text.len()));
+        out
+    }
+
     fn raw_at(&self, text: &str, i: usize) -> Option<Raw> {
         let c = text[i..].chars().next()?;
         let (kind, via) = self.classify(c, EvasionSet::EMPTY);
@@ -896,6 +940,38 @@ mod tests {
 
     fn folded(text: &str) -> String {
         Folder::new().fold(text).text
+    }
+
+    /// Pieces cover the text, are at least `min` bytes but the last, and are cut only after a
+    /// sentence break between plain chars; each piece folds exactly as it does in the whole text.
+    #[test]
+    fn pieces_cut_after_sentence_breaks_between_plain_chars() {
+        let folder = Folder::new();
+        let text = "一二三四。五六七八九十一二。天气好。好的！ok\nfine 123。\n456 冰\u{0301}。毒 ".repeat(40);
+        let pieces = folder.pieces(&text, 64);
+        assert!(pieces.len() > 10, "{pieces:?}");
+        assert_eq!(pieces[0].0, 0);
+        assert_eq!(pieces.last().unwrap().1, text.len());
+        let whole = folder.fold(&text);
+        for (k, &(start, end)) in pieces.iter().enumerate() {
+            if k + 1 < pieces.len() {
+                assert!(end - start >= 64 && pieces[k + 1].0 == end);
+                let before: String = text[..end].chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+                let after = text[end..].chars().next().unwrap();
+                assert!(matches!(before.chars().last(), Some('。' | '！' | '\n')), "{before:?}");
+                assert!(!matches!(after, '五' | '4' | '毒'), "cut before {after:?} (a numeral run or a mark)");
+            }
+            let alone = folder.fold(&text[start..end]);
+            let inside: Vec<(char, u32, u32)> = whole
+                .units
+                .iter()
+                .filter(|u| (start..end).contains(&(u.start as usize)))
+                .map(|u| (u.ch, u.start, u.end))
+                .collect();
+            let shifted: Vec<(char, u32, u32)> =
+                alone.units.iter().map(|u| (u.ch, u.start + start as u32, u.end + start as u32)).collect();
+            assert_eq!(inside, shifted, "piece {k}");
+        }
     }
 
     #[test]
