@@ -668,6 +668,9 @@ impl Screener {
             }
             let (start, end) = (pieces[k].0, pieces[last].1);
             let (mut lo, mut hi) = (k, last);
+            // Bytes to widen by: about 8 a unit, doubled on every retry, so a text of sparse
+            // units (much noise between them) costs a few scans of the window, not one per piece.
+            let mut step = reach * 8;
             loop {
                 let (from, to) = (pieces[lo].0, pieces[hi].1);
                 let view = self.folder.fold(&text[from..to]);
@@ -688,19 +691,19 @@ impl Screener {
                     out.shadow_seen |= found.shadow_seen;
                     break;
                 }
-                // Widen by about 8 bytes a unit at once (usually enough, checked again).
                 if near_start {
-                    let want = pieces[lo].0.saturating_sub(reach * 8);
+                    let want = pieces[lo].0.saturating_sub(step);
                     while lo > 0 && pieces[lo].0 > want {
                         lo -= 1;
                     }
                 }
                 if near_end {
-                    let want = pieces[hi].1 + reach * 8;
+                    let want = pieces[hi].1 + step;
                     while hi + 1 < pieces.len() && pieces[hi].1 < want {
                         hi += 1;
                     }
                 }
+                step *= 2;
             }
             k = last + 1;
         }
