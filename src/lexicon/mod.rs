@@ -1,7 +1,7 @@
 //! Reading lexicons: the TOML/JSON format of the design contract, validation with file/line/column
 //! errors, and layering (a later file adds terms or overrides them by id).
 //!
-//! A file is parsed into a [`tree`] with byte spans, read into a layer ([`read`]), and the layers
+//! A file is parsed into a tree with byte spans (`tree.rs`), read into a layer (`read.rs`), and the layers
 //! are merged and cross-checked by [`LexiconBuilder::build`]. Only a complete, valid lexicon ever
 //! comes out: there is no half-loaded state.
 

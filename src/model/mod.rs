@@ -1,7 +1,7 @@
 //! The learned scorer: a small hashed logistic-regression model for implicit risk that the
 //! lexicon alone misses (abuse without profanity, stereotypes, spam).
 //!
-//! Its features come from the folded text the matcher sees ([`features`]), so each one maps back
+//! Its features come from the folded text the matcher sees (`features.rs`), so each one maps back
 //! to a span of the original text, and its score is a sum of per-feature weights: the verdict's
 //! `model.features` lists the largest contributions with their spans. A model has one or more
 //! *heads*, one risk category each (the default model: `hate` for offensive Chinese/English text
