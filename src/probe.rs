@@ -17,7 +17,8 @@
 //! Latin word or whose term does not allow pinyin (the full scan rejects them all).
 
 use crate::matcher::{State, Stepper};
-use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Syllables, Unit, GAP_NOISE, MAX_WORD};
+use crate::lexicon::EvasionSet;
+use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Started, Syllables, Unit, GAP_NOISE, MAX_WORD};
 
 /// When a match of a character pattern is a candidate.
 #[derive(Debug)]
@@ -93,6 +94,16 @@ impl Probe<'_> {
             Flow::Go => false,
             Flow::Stop => true,
             Flow::Bail => self.general(text),
+        }
+    }
+
+    /// The units of `text` when it holds no candidate and the fast lane folds it; `None` when
+    /// it holds a candidate or needs the general fold (then the caller folds it into a `View`).
+    pub fn units(&self, text: &str) -> Option<Vec<Unit>> {
+        let mut lane = Collect { quick: self.quick(), units: Vec::with_capacity(text.len() / 2) };
+        match self.folder.fold_fast(text, &mut lane) {
+            Flow::Go => Some(lane.units),
+            Flow::Stop | Flow::Bail => None,
         }
     }
 
@@ -298,7 +309,7 @@ impl Quick<'_, '_> {
 
 impl Lane for Quick<'_, '_> {
     #[inline(always)]
-    fn unit(&mut self, ch: u32) -> Flow {
+    fn unit(&mut self, ch: u32, _: Started) -> Flow {
         let flow = self.char(ch);
         if flow != Flow::Go || !self.syllables.on {
             return flow;
@@ -311,7 +322,7 @@ impl Lane for Quick<'_, '_> {
     }
 
     #[inline(always)]
-    fn letter(&mut self, letter: u8) -> Flow {
+    fn letter(&mut self, letter: u8, _: Started) -> Flow {
         self.char(letter as u32)
     }
 
@@ -320,7 +331,7 @@ impl Lane for Quick<'_, '_> {
         self.runs.bump();
     }
 
-    fn end(&mut self) -> Flow {
+    fn end(&mut self, _: usize) -> Flow {
         if self.settle() {
             Flow::Stop
         } else {
@@ -334,6 +345,60 @@ impl Lane for Quick<'_, '_> {
             return Flow::Stop;
         }
         Flow::Go
+    }
+}
+
+/// The fast lane's probe that also keeps the units, for the learned scorer: a text without a
+/// candidate then needs no [`crate::normalize::View`] of its own. Units carry what the scorer's
+/// features read (char, original range, gap flags); `norm` and `via` stay empty.
+struct Collect<'p, 'a> {
+    quick: Quick<'p, 'a>,
+    units: Vec<Unit>,
+}
+
+impl Collect<'_, '_> {
+    #[inline(always)]
+    fn start(&mut self, ch: u32, at: Started) {
+        if let Some(last) = self.units.last_mut() {
+            last.end = at.prev_end as u32;
+        }
+        let ch = char::from_u32(ch).expect("the fold emits chars");
+        let (gap, gap_chars) = (at.gap, at.gap_chars);
+        self.units.push(Unit { ch, start: at.start as u32, end: at.end as u32, norm: 0, run: 1, gap_chars, gap, via: EvasionSet::EMPTY });
+    }
+}
+
+impl Lane for Collect<'_, '_> {
+    #[inline(always)]
+    fn unit(&mut self, ch: u32, at: Started) -> Flow {
+        self.start(ch, at);
+        self.quick.unit(ch, at)
+    }
+
+    #[inline(always)]
+    fn letter(&mut self, letter: u8, at: Started) -> Flow {
+        self.start(letter as u32, at);
+        self.quick.letter(letter, at)
+    }
+
+    #[inline(always)]
+    fn word(&mut self, letters: Option<&[u8]>) -> Flow {
+        self.quick.word(letters)
+    }
+
+    #[inline(always)]
+    fn repeat(&mut self) {
+        if let Some(last) = self.units.last_mut() {
+            last.run = last.run.saturating_add(1);
+        }
+        self.quick.repeat();
+    }
+
+    fn end(&mut self, last_end: usize) -> Flow {
+        if let Some(last) = self.units.last_mut() {
+            last.end = last_end as u32;
+        }
+        self.quick.end(last_end)
     }
 }
 
@@ -476,5 +541,23 @@ mod tests {
             assert_eq!(answer, probe.general(text), "{text:?}");
         }
         assert!(fast > texts.len() / 2, "the fast lane took only {fast} of {} texts", texts.len());
+
+        // The units the fast lane keeps for the learned scorer are the general fold's units
+        // (all but `norm` and `via`, which the scorer does not read), and it keeps them exactly
+        // when the probe finds no candidate.
+        let mut kept = 0;
+        for text in &texts {
+            let Some(units) = probe.units(text) else {
+                let mut quick = probe.quick();
+                assert_ne!(probe.folder.fold_fast(text, &mut quick), Flow::Go, "{text:?}");
+                continue;
+            };
+            kept += 1;
+            assert!(!probe.general(text), "{text:?}");
+            let shape = |u: &Unit| (u.ch, u.start, u.end, u.run, u.gap, u.gap_chars);
+            let want: Vec<_> = probe.folder.fold(text).units.iter().map(shape).collect();
+            assert_eq!(units.iter().map(shape).collect::<Vec<_>>(), want, "{text:?}");
+        }
+        assert!(kept > texts.len() / 3, "units kept for only {kept} of {} texts", texts.len());
     }
 }

@@ -486,11 +486,12 @@ impl Folder {
                     }
                     last_standalone = gap != 0 || last_ch == NONE;
                     last_ch = ch;
+                    let at = Started { start: $start, end: $end, gap, gap_chars, prev_end: last_end };
                     last_end = $end;
                     if $latin {
-                        flow!(lane.letter(ch as u8));
+                        flow!(lane.letter(ch as u8, at));
                     } else {
-                        flow!(lane.unit(ch));
+                        flow!(lane.unit(ch, at));
                     }
                 }
                 gap = 0;
@@ -618,7 +619,9 @@ impl Folder {
                     noise!(space, hard);
                 }
                 Kind::Attach if !token_letter => {
-                    if gap == 0 && last_end == i {
+                    // A mark with no unit before it (the text's first char) is noise, as in
+                    // the general fold.
+                    if gap == 0 && last_end == i && last_ch != NONE {
                         last_end = i + len;
                     } else {
                         noise!(false, false);
@@ -650,7 +653,7 @@ impl Folder {
         }
         end_word!();
         debug_assert!(word_start == usize::MAX && !doubled, "the last word was read");
-        lane.end()
+        lane.end(last_end)
     }
 
     /// Whether a plain Han char (no numeral, no split half) starts at byte `at`: then a numeral
@@ -790,16 +793,30 @@ fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
 /// What [`Folder::fold_fast`] reports to.
 pub(crate) trait Lane {
     /// A unit starts with folded char `ch` (a code point), which is not an ASCII letter.
-    fn unit(&mut self, ch: u32) -> Flow;
+    fn unit(&mut self, ch: u32, at: Started) -> Flow;
     /// A unit starts with ASCII letter `letter` (lowercase).
-    fn letter(&mut self, letter: u8) -> Flow;
+    fn letter(&mut self, letter: u8, at: Started) -> Flow;
     /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
     /// repeats, or it is longer than [`MAX_WORD`]).
     fn word(&mut self, letters: Option<&[u8]>) -> Flow;
     /// The last unit repeats once more (its run grows).
     fn repeat(&mut self);
-    /// The text ends.
-    fn end(&mut self) -> Flow;
+    /// The text ends; the last unit ends at byte `last_end`.
+    fn end(&mut self, last_end: usize) -> Flow;
+}
+
+/// Where a unit of the fast lane starts ([`Lane::unit`], [`Lane::letter`]), for a lane that keeps
+/// units. Its end may still grow (a repeat, a mark, a joiner): the final end of a unit is
+/// `prev_end` of the next one, or `last_end` of [`Lane::end`]. The probe ignores it all (inlined
+/// away).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Started {
+    pub start: usize,
+    pub end: usize,
+    pub gap: u8,
+    pub gap_chars: u16,
+    /// The final end of the unit before (0 before the first).
+    pub prev_end: usize,
 }
 
 /// Whether [`Folder::fold_fast`] goes on.
