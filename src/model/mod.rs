@@ -230,7 +230,8 @@ impl Sink for TwoHeads<'_> {
     #[inline(always)]
     fn push(&mut self, o: Occurrence) {
         let b = o.bucket as usize * 2;
-        let (w0, w1) = (self.weights[b] as i32, self.weights[b + 1] as i32);
+        let row = &self.weights[b..b + 2]; // one bounds check for both heads
+        let (w0, w1) = (row[0] as i32, row[1] as i32);
         self.sums[0] += w0;
         self.sums[1] += w1;
         self.n += 1;
