@@ -631,9 +631,10 @@ impl Screener {
     ///
     /// Exact: no match of a term crosses a cut (a sentence break), and each piece folds as it
     /// does in the whole text. Only an allow phrase may reach over a cut (noise between its units
-    /// is dropped); so while a finding of a term with allow phrases lies within
-    /// `allow_units` units of the window's edge, the window takes in the next piece on that side
-    /// and is scanned again, keeping the findings that start in the piece.
+    /// is dropped); so while a finding of a term with allow phrases lies within `allow_units`
+    /// units of the window's edge, the window takes in more pieces on that side (a step of bytes
+    /// that doubles on each retry) and is scanned again, keeping the findings that start in the
+    /// run of flagged pieces.
     fn scan_pieces(&self, text: &str, segmenter: &Segmenter, shadow_live: bool, out: &mut Findings) -> bool {
         let Some(probe) = self.probe() else { return false };
         let pieces = self.folder.pieces(text, PIECE_BYTES);
@@ -728,10 +729,10 @@ impl Screener {
             // A text with no candidate match needs no folded view at all: without the model the
             // probe's one pass is the whole scan (see `crate::probe`); with it, the probe's fast
             // lane keeps the units the learned scorer reads. Only for texts with a Han char (a lead
-            // byte E4..E9) in their first 48 bytes: half of English texts have a candidate (short variants inside words),
-            // and the probe's work is then lost (callgrind, 2,000 100-char texts with the model:
-            // Chinese 54.8k -> 48.6k instructions a text, English 42.0k -> 44.0k without this
-            // exception).
+            // byte E4..E9) in their first 48 bytes: half of English texts have a candidate (short
+            // variants inside words), and the probe's work is then lost (callgrind, 2,000 100-char
+            // texts with the model: Chinese 54.8k -> 48.6k instructions a text, English 42.0k ->
+            // 44.0k without this exception).
             let candidates = match (self.probe(), model) {
                 (None, _) => true,
                 (Some(p), None) => p.finds(text),
