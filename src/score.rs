@@ -49,24 +49,16 @@ pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile:
     // Measured with callgrind on a 13-char text with one piece of evidence (the model's): three
     // SipHash maps cost ≈ 5.4k instructions per scan. Sorting also fixes the order in which
     // noisy-OR multiplies, so a score is the same to the last bit in every process.
-    let mut by_category: Vec<(&str, &str, f64, bool)> =
-        evidence.iter().map(|e| (e.category, e.id, e.weight, e.signal != Signal::Borderline)).collect();
-    by_category.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.total_cmp(&a.2)));
-    by_category.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1) && {
-        first.3 |= later.3;
-        true
-    });
-    let mut by_signal: Vec<(Signal, &str, f64)> = evidence.iter().map(|e| (e.signal, e.id, e.weight)).collect();
-    by_signal.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.total_cmp(&a.2)));
-    by_signal.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
+    let by_category = best_per_key(evidence.iter().map(|e| ((e.category, e.id), e.weight, e.signal != Signal::Borderline)));
+    let by_signal = best_per_key(evidence.iter().map(|e| ((e.signal, e.id), e.weight, false)));
 
-    for mine in by_category.chunk_by(|a, b| a.0 == b.0) {
-        let Some(category) = categories.iter().find(|c| c.id == mine[0].0) else { continue };
-        let score = noisy_or(mine.iter().map(|e| &e.2));
+    for mine in by_category.chunk_by(|a, b| a.0 .0 == b.0 .0) {
+        let Some(category) = categories.iter().find(|c| c.id == mine[0].0 .0) else { continue };
+        let score = noisy_or(mine.iter().map(|e| &e.1));
         if score <= 0.0 {
             continue;
         }
-        let strong = mine.iter().any(|e| e.3);
+        let strong = mine.iter().any(|e| e.2);
         let overrides = profile.and_then(|p| p.thresholds.get(&category.id));
         let review = overrides.and_then(|t| t.review).unwrap_or(category.review);
         let block = overrides.and_then(|t| t.block).unwrap_or(category.block);
@@ -83,14 +75,27 @@ pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile:
         out.score = out.score.max(score);
         out.categories.insert(category.id.clone(), CategoryScore { score: round(score), decision });
     }
-    for group in by_signal.chunk_by(|a, b| a.0 == b.0) {
-        let score = noisy_or(group.iter().map(|e| &e.2));
+    for group in by_signal.chunk_by(|a, b| a.0 .0 == b.0 .0) {
+        let score = noisy_or(group.iter().map(|e| &e.1));
         if score > 0.0 {
-            out.signals.insert(group[0].0, round(score));
+            out.signals.insert(group[0].0 .0, round(score));
         }
     }
     out.score = round(out.score);
     out
+}
+
+/// `(key, weight, flag)` items, one per key with its highest weight and the flags of all its
+/// items or-ed, sorted by key.
+fn best_per_key<K: Ord>(items: impl Iterator<Item = (K, f64, bool)>) -> Vec<(K, f64, bool)> {
+    let mut items: Vec<_> = items.collect();
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    items.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        first.2 |= same && later.2;
+        same
+    });
+    items
 }
 
 #[cfg(test)]

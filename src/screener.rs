@@ -16,7 +16,7 @@ use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIM
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::Model;
-use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::normalize::{is_han, is_han_lead, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::probe::{CharCheck, Probe};
 use crate::score::{self, round, Evidence};
@@ -553,6 +553,11 @@ impl Screener {
         verdict
     }
 
+    /// Whether a match is of a shadow term.
+    fn is_shadow(&self, f: &Found) -> bool {
+        self.lexicon.terms[f.term as usize].mode == Mode::Shadow
+    }
+
     /// Matches, verifies and classifies the terms of `text` (folded into `view`), adding them
     /// to `out` with byte ranges shifted by `base` (the offset of `text` in the scanned text).
     fn find(&self, text: &str, view: &View, segmenter: &Segmenter, shadow_live: bool, base: usize, out: &mut Findings) {
@@ -582,11 +587,10 @@ impl Screener {
             });
         }
 
-        let is_shadow = |f: &Found| self.lexicon.terms[f.term as usize].mode == Mode::Shadow;
-        if found.iter().any(is_shadow) {
+        if found.iter().any(|f| self.is_shadow(f)) {
             out.shadow_seen = true;
             if !shadow_live {
-                found.retain(|f| !is_shadow(f));
+                found.retain(|f| !self.is_shadow(f));
             }
         }
 
@@ -725,7 +729,6 @@ impl Screener {
         // A long text without the model: only the pieces the probe flags are scanned in full.
         let by_pieces = model.is_none() && text.len() >= PIECES_FROM && self.scan_pieces(text, segmenter, shadow_live, &mut findings);
         if !by_pieces {
-            findings = Findings::default();
             // A text with no candidate match needs no folded view at all: without the model the
             // probe's one pass is the whole scan (see `crate::probe`); with it, the probe's fast
             // lane keeps the units the learned scorer reads. Only for texts with a Han char (a lead
@@ -736,7 +739,7 @@ impl Screener {
             let candidates = match (self.probe(), model) {
                 (None, _) => true,
                 (Some(p), None) => p.finds(text),
-                (Some(_), Some(_)) if !text.bytes().take(48).any(|b| (0xE4..=0xE9).contains(&b)) => true,
+                (Some(_), Some(_)) if !text.bytes().take(48).any(is_han_lead) => true,
                 (Some(p), Some(_)) => match p.units(text) {
                     Some(units) => {
                         view = View { text: String::new(), units };
@@ -751,18 +754,15 @@ impl Screener {
             }
         }
         let Findings { counted, suppressed, shadow_seen } = findings;
-        let is_shadow = |f: &Found| self.lexicon.terms[f.term as usize].mode == Mode::Shadow;
 
         let mut ranges: Vec<(usize, usize)> = counted.iter().map(|c| c.1).collect();
         ranges.extend(suppressed.iter().map(|s| s.1));
         let all_spans = spans(text, &ranges);
-        let counted: Vec<Found> = counted.into_iter().map(|c| c.0).collect();
-        let suppressed: Vec<(Found, SuppressReason, String)> = suppressed.into_iter().map(|(f, _, reason, detail)| (f, reason, detail)).collect();
 
         let mut hits: Vec<Hit> = counted
             .iter()
             .zip(&all_spans)
-            .map(|(f, span)| {
+            .map(|((f, _), span)| {
                 let term = &self.lexicon.terms[f.term as usize];
                 let variant = match f.surface {
                     Surface::Variant(k) => Some(term.variants[k as usize].clone()),
@@ -793,7 +793,7 @@ impl Screener {
         let suppressed: Vec<Suppressed> = suppressed
             .into_iter()
             .zip(&all_spans[counted.len()..])
-            .map(|((f, reason, detail), span)| {
+            .map(|((f, _, reason, detail), span)| {
                 let term = &self.lexicon.terms[f.term as usize];
                 Suppressed {
                     term: term.id.clone(),
@@ -810,7 +810,7 @@ impl Screener {
         // As if live, the shadow terms' and rules' own hits are also the verdict's `shadow`.
         let mut shadow: Vec<Hit> = Vec::new();
         if shadow_live {
-            shadow.extend(counted.iter().zip(&hits).filter(|(f, _)| is_shadow(f)).map(|(_, h)| h.clone()));
+            shadow.extend(counted.iter().zip(&hits).filter(|((f, _), _)| self.is_shadow(f)).map(|(_, h)| h.clone()));
             shadow.extend(rule_hits.iter().filter(|h| self.lexicon.rule(&h.term).is_some_and(|r| r.mode == Mode::Shadow)).cloned());
             shadow.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
         }

@@ -21,7 +21,7 @@ const QUEUE: usize = 2;
 /// Chunks mapped at once. With two, the workers start on the next chunk while the last records of
 /// the previous one finish and while the sink writes its results: mapping one chunk at a time left
 /// a worker idle at the end of every chunk and both idle during every write. Measured on 100 MB
-/// of JSONL with two threads (`scripts/bench-batch`): CPU busy 1.78 of 2 cores before.
+/// of JSONL with two threads: 1.78–1.83 of 2 cores busy before, 1.85–1.89 after (BENCHMARKS.md).
 const IN_FLIGHT: usize = 2;
 
 /// How many worker threads, and the input size for the progress bar's ETA.

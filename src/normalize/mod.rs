@@ -236,6 +236,7 @@ impl Folder {
     /// (the gap check refuses it); only allow phrases may, which the caller handles.
     pub(crate) fn pieces(&self, text: &str, min: usize) -> Vec<(usize, usize)> {
         let plain = |c: char| matches!(self.classify(c, EvasionSet::EMPTY).0, Kind::Han(_) | Kind::Letter(_));
+        let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut start = 0;
         while text.len() - start > min {
@@ -245,7 +246,6 @@ impl Folder {
             }
             // Only these bytes start a sentence break (`\n`, `\r`, `?`, `;`, and the 3-byte
             // `。`, `！`, `？`, `；`, U+2028/9): the others are skipped without decoding.
-            let bytes = text.as_bytes();
             let mut cut = None;
             for i in from..bytes.len() {
                 if !matches!(bytes[i], b'\n' | b'\r' | b'?' | b';' | 0xE2 | 0xE3 | 0xEF) {
@@ -692,12 +692,18 @@ impl Folder {
     }
 }
 
+/// Whether a byte leads a 3-byte char of U+4000..U+9FFF, the block of common Han characters.
+#[inline(always)]
+pub(crate) fn is_han_lead(b: u8) -> bool {
+    (0xE4..=0xE9).contains(&b)
+}
+
 /// The code point of a char of U+4000..U+9FFF (lead byte E4..E9, three bytes) at the start of
 /// `bytes`, decoded by hand: the common case of Chinese text. `None` for any other start.
 #[inline(always)]
 fn han3(bytes: &[u8]) -> Option<u32> {
     match bytes {
-        [lead @ 0xE4..=0xE9, b1, b2, ..] => Some((*lead as u32 & 0x0F) << 12 | (*b1 as u32 & 0x3F) << 6 | (*b2 as u32 & 0x3F)),
+        [lead, b1, b2, ..] if is_han_lead(*lead) => Some((*lead as u32 & 0x0F) << 12 | (*b1 as u32 & 0x3F) << 6 | (*b2 as u32 & 0x3F)),
         _ => None,
     }
 }
@@ -973,9 +979,9 @@ mod tests {
         for (k, &(start, end)) in pieces.iter().enumerate() {
             if k + 1 < pieces.len() {
                 assert!(end - start >= 64 && pieces[k + 1].0 == end);
-                let before: String = text[..end].chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+                let before = text[..end].chars().next_back();
                 let after = text[end..].chars().next().unwrap();
-                assert!(matches!(before.chars().last(), Some('。' | '！' | '\n')), "{before:?}");
+                assert!(matches!(before, Some('。' | '！' | '\n')), "{before:?}");
                 assert!(!matches!(after, '五' | '4' | '毒'), "cut before {after:?} (a numeral run or a mark)");
             }
             let alone = folder.fold(&text[start..end]);
