@@ -86,7 +86,7 @@ pub use lexicon::{
     LexiconBuilder, LexiconError, Mode, Profile, Rule, Signal, Term, Thresholds,
 };
 pub use limit::{ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
-pub use model::{Model, ModelError};
+pub use model::{Model, ModelError, ModelFeatures};
 pub use screener::{Screener, UnknownProfile};
 #[cfg(not(target_arch = "wasm32"))]
 pub use shared::SharedScreener;

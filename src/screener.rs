@@ -15,7 +15,7 @@ use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, Lexicon
 use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
-use crate::model::Model;
+use crate::model::{Model, ModelFeatures};
 use crate::normalize::{is_han, is_han_lead, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::probe::{CharCheck, Probe};
@@ -144,6 +144,8 @@ pub struct Screener {
     shadow_segmenter: Option<Segmenter>,
     /// The input cap (see [`Screener::with_max_input_bytes`]).
     max_input_bytes: usize,
+    /// When verdicts list the model's features (see [`Screener::with_model_features`]).
+    model_features: ModelFeatures,
     /// The most units a match of an allow phrase spans (0: no allow phrases), for
     /// [`Screener::scan_pieces`].
     allow_units: usize,
@@ -377,6 +379,7 @@ impl Screener {
             folder,
             lexicon,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            model_features: ModelFeatures::Flagged,
             allow_units,
         })
     }
@@ -424,6 +427,24 @@ impl Screener {
     /// The input cap in UTF-8 bytes.
     pub fn max_input_bytes(&self) -> usize {
         self.max_input_bytes
+    }
+
+    /// Sets when verdicts list the learned scorer's top features ([`ModelFeatures`]; by
+    /// default only when the model flags the text). Scores and decisions do not change.
+    pub fn with_model_features(mut self, when: ModelFeatures) -> Screener {
+        self.model_features = when;
+        self
+    }
+
+    /// Sets in place when verdicts list the model's features (see
+    /// [`Screener::with_model_features`]).
+    pub fn set_model_features(&mut self, when: ModelFeatures) {
+        self.model_features = when;
+    }
+
+    /// When verdicts list the model's features.
+    pub fn model_features(&self) -> ModelFeatures {
+        self.model_features
     }
 
     /// Scans a text under the `default` profile.
@@ -510,8 +531,14 @@ impl Screener {
         })
     }
 
+    /// The folder (for tests of what reads its units).
+    #[cfg(test)]
+    pub(crate) fn folder(&self) -> &Folder {
+        &self.folder
+    }
+
     /// The model features of a text (lexicon hits included), for training.
-    pub(crate) fn model_features(&self, text: &str, extractor: &Extractor) -> Vec<Occurrence> {
+    pub(crate) fn feature_occurrences(&self, text: &str, extractor: &Extractor) -> Vec<Occurrence> {
         let verdict = self.scan_inner(text, None, "default", false);
         let view = self.folder.fold(text);
         let mut out = Vec::new();
@@ -822,7 +849,7 @@ impl Screener {
         // A category the model may not block on its own: its decision is capped at what the
         // lexicon alone gives, or review (see docs/model.md, "Decision rule").
         let mut capped: Option<&str> = None;
-        let judgement = model.map(|m| (m, m.judge(text, &view, segmenter, &hits)));
+        let judgement = model.map(|m| (m, m.judge(text, &view, segmenter, &hits, self.model_features)));
         let mut evidence: Vec<Evidence<'_>> = hits
             .iter()
             .map(|h| Evidence { id: &h.term, category: &h.category, signal: h.signal, weight: h.weight })

@@ -14,7 +14,7 @@
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
-use crate::{Date, Format, Lexicon, LexiconBuilder, LexiconError};
+use crate::{Date, Format, Lexicon, LexiconBuilder, LexiconError, ModelFeatures};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -80,9 +80,12 @@ export interface ModelVerdict {
   category: string;
   /** What the model alone would decide. */
   decision: Decision;
-  /** The largest positive contributions, largest first. */
+  /** The largest positive contributions, largest first: listed when the model flags the text
+   *  (`decision` review or block), or always when `screener.modelFeatures = "always"`. */
   features: ModelFeature[];
 }
+/** When verdicts list the learned scorer's features (`Screener.modelFeatures`). */
+export type ModelFeatures = "flagged" | "always";
 /** What a verdict would be with the shadow terms and rules live. */
 export interface ShadowOutcome { decision: Decision; score: number; categories: Record<string, CategoryScore>; }
 /** One layer of `Screener.fromLayers`: `"default"` (the embedded lexicon) or a lexicon text. */
@@ -267,6 +270,30 @@ impl Screener {
     #[wasm_bindgen(setter, js_name = maxInputBytes)]
     pub fn set_max_input_bytes(&mut self, max: usize) {
         self.inner.set_max_input_bytes(max);
+    }
+
+    /// When verdicts list the learned scorer's features: `"flagged"` (the default: when the
+    /// model alone would ask for review or block) or `"always"`.
+    #[wasm_bindgen(getter, js_name = modelFeatures, unchecked_return_type = "ModelFeatures")]
+    pub fn model_features(&self) -> String {
+        match self.inner.model_features() {
+            ModelFeatures::Flagged => "flagged",
+            ModelFeatures::Always => "always",
+        }
+        .to_string()
+    }
+
+    /// Sets when verdicts list the learned scorer's features; throws on another value than
+    /// `"flagged"` or `"always"`.
+    #[wasm_bindgen(setter, js_name = modelFeatures)]
+    pub fn set_model_features(&mut self, #[wasm_bindgen(unchecked_param_type = "ModelFeatures")] when: String) -> Result<(), JsError> {
+        let when = match when.as_str() {
+            "flagged" => ModelFeatures::Flagged,
+            "always" => ModelFeatures::Always,
+            other => return Err(js_error(format_args!("modelFeatures must be \"flagged\" or \"always\", not {other:?}"))),
+        };
+        self.inner.set_model_features(when);
+        Ok(())
     }
 
     /// Lexicon name.

@@ -2,7 +2,7 @@
 //! decision rule, and switching the model off.
 
 use prescreen::model::train::{train, Example, TrainOptions};
-use prescreen::{Decision, Lexicon, Model, ModelError, Screener};
+use prescreen::{Decision, Lexicon, Model, ModelError, ModelFeatures, Screener};
 use proptest::prelude::*;
 
 const HATE_ONLY: &str = r#"
@@ -107,7 +107,15 @@ fn ngram_hash_flag_old_files_load_unknown_flags_fail() {
     assert!(matches!(&err, ModelError::Invalid(m) if m.contains("unknown feature flags")), "{err}");
 }
 
+/// Checks the features' spans and order; they are listed on every scan here.
 fn check_features(text: &str, screener: &Screener) {
+    let screener_always;
+    let screener = if screener.model_features() == ModelFeatures::Always {
+        screener
+    } else {
+        screener_always = Screener::default().with_model_features(ModelFeatures::Always);
+        &screener_always
+    };
     let verdict = screener.scan(text);
     let model = verdict.model.expect("the model is on");
     assert!((0.0..=1.0).contains(&model.score));
@@ -122,6 +130,42 @@ fn check_features(text: &str, screener: &Screener) {
     }
     let weights: Vec<f64> = model.features.iter().map(|f| f.weight).collect();
     assert!(weights.windows(2).all(|w| w[0] >= w[1]), "largest first: {weights:?}");
+}
+
+/// By default a verdict lists the model's features only when the model flags the text; asked to
+/// list them always, the verdict is otherwise the same, and a flagged text's list is the same.
+#[test]
+fn features_are_listed_when_the_model_flags_or_always_when_asked() {
+    let flagged = Screener::default();
+    let always = Screener::default().with_model_features(ModelFeatures::Always);
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+    let mut texts: Vec<String> = ["河南人素质真差，滚回老家去", "you are such an idiot lol", "今天天气不错", "FREE entry!! call 09061701461 to claim your £1000 prize", ""]
+        .map(String::from)
+        .to_vec();
+    for name in ["cn_labelled_dev.jsonl", "en_labelled_dev.jsonl"] {
+        let lines = std::fs::read_to_string(format!("{data}/{name}")).unwrap();
+        texts.extend(lines.lines().take(150).map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string()));
+    }
+    let (mut listed, mut quiet, mut explained_quiet) = (0, 0, 0);
+    for text in &texts {
+        let (a, mut b) = (flagged.scan(text), always.scan(text));
+        let (ma, mb) = (a.model.clone().unwrap(), b.model.clone().unwrap());
+        assert_eq!((ma.score, ma.decision), (mb.score, mb.decision), "{text}");
+        if ma.decision == Decision::Pass {
+            assert!(ma.features.is_empty(), "{text}");
+            quiet += 1;
+        } else {
+            assert_eq!(ma.features, mb.features, "{text}");
+            listed += 1;
+        }
+        if ma.decision == Decision::Pass && !mb.features.is_empty() {
+            explained_quiet += 1;
+        }
+        b.model.as_mut().unwrap().features = ma.features.clone();
+        assert_eq!(a, b, "{text}: only the features differ");
+    }
+    assert!(listed >= 20 && quiet >= 20, "both kinds of text: {listed} flagged, {quiet} not");
+    assert!(explained_quiet * 10 >= quiet * 9, "asked, most unflagged texts are explained: {explained_quiet} of {quiet}");
 }
 
 #[test]

@@ -13,7 +13,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use prescreen::{Lexicon, Screener, Verdict};
+use prescreen::{Lexicon, ModelFeatures, Screener, Verdict};
 use proptest::prelude::*;
 
 fn screener() -> &'static Screener {
@@ -23,7 +23,8 @@ fn screener() -> &'static Screener {
 
 fn default_screener() -> &'static Screener {
     static S: OnceLock<Screener> = OnceLock::new();
-    S.get_or_init(|| warm(Screener::default()))
+    // Features listed on every scan, so their spans are checked on every text.
+    S.get_or_init(|| warm(Screener::default().with_model_features(ModelFeatures::Always)))
 }
 
 /// The probe drives DFAs, which a screener builds on first need (after 4 MiB scanned): built

@@ -31,6 +31,34 @@ pub use format::{ModelError, MAGIC, VERSION};
 /// How many top contributing features a verdict lists.
 const TOP_FEATURES: usize = 8;
 
+/// When a verdict's `model.features` lists the model's top contributions.
+///
+/// Building the list is a second pass over the text's features plus the spans and strings of up
+/// to 8 of them, most of what the model costs on a text it scores low; and on such a text the
+/// list explains a score that changes nothing. So by default it is built when the model flags the
+/// text; a reviewer's view (the demo page) asks for it always.
+///
+/// ```
+/// use prescreen::{ModelFeatures, Screener};
+/// let text = "今天天气不错，我们去公园散步吧。";
+/// let screener = Screener::default();
+/// assert_eq!(screener.model_features(), ModelFeatures::Flagged);
+/// let quiet = screener.scan(text).model.unwrap();
+/// assert!(quiet.decision == prescreen::Decision::Pass && quiet.features.is_empty());
+/// let screener = screener.with_model_features(ModelFeatures::Always);
+/// let explained = screener.scan(text).model.unwrap();
+/// assert_eq!(explained.score, quiet.score);
+/// assert!(!explained.features.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ModelFeatures {
+    /// Only when the model alone would ask for review or block (the default).
+    #[default]
+    Flagged,
+    /// On every scan, whatever the model's score.
+    Always,
+}
+
 /// One head of a model: a category, its dequantization scale, and its calibration and
 /// thresholds (on the calibrated probability).
 #[derive(Debug, Clone, PartialEq)]
@@ -114,50 +142,33 @@ impl Model {
         self.extractor.bits
     }
 
-    /// Scores a folded text; `hits` are the lexicon's counted hits (features too).
+    /// Scores a folded text; `hits` are the lexicon's counted hits (features too). The
+    /// explanation (`features`) is built when the model flags the text (review or block) or
+    /// when `explain` is [`ModelFeatures::Always`]; otherwise it is empty.
     ///
-    /// One pass over the features sums every head's weights and, per head, keeps a bounded list
-    /// of its [`TOP_FEATURES`] largest positive contributions ([`Top`]); the winning head's list is
-    /// the explanation. No occurrence is stored: measured with callgrind on 100-char Chinese
-    /// texts, collecting every occurrence and ranking them afterwards (a histogram of the 8-bit
-    /// weights, then a sort above the cut) cost ≈ 6k instructions per text plus the vector.
-    pub(crate) fn judge(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit]) -> Judgement {
+    /// A first pass over the features only sums every head's weights. A text that needs its
+    /// explanation gets a second pass for the winning head, which keeps a bounded list of its
+    /// [`TOP_FEATURES`] largest positive contributions as they come ([`Top`]; no occurrence is
+    /// stored). Measured with callgrind on 100-char Chinese texts: one pass doing both (two
+    /// top-8 checks per occurrence), then spans and strings of 8 features on every scan, was
+    /// ≈ 27k of the model's ≈ 29k extra instructions per text (see docs/model.md, "Cost").
+    pub(crate) fn judge(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], explain: ModelFeatures) -> Judgement {
         let k = self.heads.len();
-        // A feature's contribution to head `i`'s calibrated logit is `platt_a · scale · norm` (norm
-        // > 0) times its stored weight: the sign of `platt_a · scale` says which weights explain.
-        let mut signs = [0i32; MAX_HEADS];
-        for (sign, h) in signs.iter_mut().zip(&self.heads) {
-            let unit = h.platt_a as f64 * h.scale as f64;
-            *sign = if unit > 0.0 { 1 } else if unit < 0.0 { -1 } else { 0 };
-        }
-        let (head, probability, norm, top) = if k == 2 {
+        let mut sums = [0i32; MAX_HEADS];
+        let n = if k == 2 {
             // The default model's shape, unrolled (the generic loop costs twice as much).
-            let mut sink = TwoHeads { weights: &self.weights, signs: [signs[0], signs[1]], sums: [0; 2], tops: [Top::EMPTY; 2], n: 0 };
+            let mut sink = TwoSums { weights: &self.weights, sums: [0; 2], n: 0 };
             self.extractor.each(view, segmenter, hits, &mut sink);
-            let (head, probability, norm) = self.best_head(&sink.sums, sink.n);
-            (head, probability, norm, sink.tops[head])
+            sums[..2].copy_from_slice(&sink.sums);
+            sink.n
         } else {
-            let mut sink = AnyHeads { weights: &self.weights, k, signs, sums: [0; MAX_HEADS], tops: [Top::EMPTY; MAX_HEADS], n: 0 };
+            let mut sink = AnySums { weights: &self.weights, k, sums: [0; MAX_HEADS], n: 0 };
             self.extractor.each(view, segmenter, hits, &mut sink);
-            let (head, probability, norm) = self.best_head(&sink.sums[..k], sink.n);
-            (head, probability, norm, sink.tops[head])
+            sums = sink.sums;
+            sink.n
         };
+        let (head, probability, norm) = self.best_head(&sums[..k], n);
         let h = &self.heads[head];
-        let unit = (h.platt_a as f64 * h.scale as f64 * norm).abs();
-        let top = top.as_slice();
-        let mut ranges = [(0usize, 0usize); TOP_FEATURES];
-        for (r, c) in ranges.iter_mut().zip(top) {
-            *r = (c.1 as usize, c.2 as usize);
-        }
-        let features = top
-            .iter()
-            .zip(spans(text, &ranges[..top.len()]))
-            .map(|(c, span)| ModelFeature {
-                text: text[span.byte[0]..span.byte[1]].to_string(),
-                weight: crate::score::round(unit * c.0 as f64),
-                span,
-            })
-            .collect();
         let decision = if probability >= h.block as f64 {
             Decision::Block
         } else if probability >= h.review as f64 {
@@ -165,11 +176,42 @@ impl Model {
         } else {
             Decision::Pass
         };
+        let features = if decision != Decision::Pass || explain == ModelFeatures::Always {
+            self.explain(text, view, segmenter, hits, head, norm)
+        } else {
+            Vec::new()
+        };
         Judgement {
             head,
             probability,
             verdict: ModelVerdict { score: crate::score::round(probability), category: h.category.clone(), decision, features },
         }
+    }
+
+    /// The [`TOP_FEATURES`] largest positive contributions of head `head` to a text's calibrated
+    /// log-odds (`norm`: the text's feature normalization), with their spans and texts.
+    fn explain(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], head: usize, norm: f64) -> Vec<ModelFeature> {
+        let h = &self.heads[head];
+        // A feature's contribution to the calibrated logit is `platt_a · scale · norm` (norm > 0)
+        // times its stored weight: the sign of `platt_a · scale` says which weights explain.
+        let unit = h.platt_a as f64 * h.scale as f64;
+        let sign = if unit > 0.0 { 1 } else if unit < 0.0 { -1 } else { 0 };
+        let mut sink = OneHead { weights: &self.weights, k: self.heads.len(), head, sign, top: Top::EMPTY };
+        self.extractor.each(view, segmenter, hits, &mut sink);
+        let unit = (unit * norm).abs();
+        let top = sink.top.as_slice();
+        let mut ranges = [(0usize, 0usize); TOP_FEATURES];
+        for (r, c) in ranges.iter_mut().zip(top) {
+            *r = (c.1 as usize, c.2 as usize);
+        }
+        top.iter()
+            .zip(spans(text, &ranges[..top.len()]))
+            .map(|(c, span)| ModelFeature {
+                text: text[span.byte[0]..span.byte[1]].to_string(),
+                weight: crate::score::round(unit * c.0 as f64),
+                span,
+            })
+            .collect()
     }
 
     /// The head with the highest calibrated probability for these sums of stored weights over
@@ -216,49 +258,58 @@ impl Model {
     }
 }
 
-/// The scan's [`Sink`] for a two-head model (the default model's shape): sums both heads and
-/// keeps both heads' top contributions.
-struct TwoHeads<'a> {
+/// The first pass's [`Sink`] for a two-head model (the default model's shape): sums both heads.
+struct TwoSums<'a> {
     weights: &'a [i8],
-    signs: [i32; 2],
     sums: [i32; 2],
-    tops: [Top; 2],
     n: usize,
 }
 
-impl Sink for TwoHeads<'_> {
+impl Sink for TwoSums<'_> {
     #[inline(always)]
     fn push(&mut self, o: Occurrence) {
         let b = o.bucket as usize * 2;
         let row = &self.weights[b..b + 2]; // one bounds check for both heads
-        let (w0, w1) = (row[0] as i32, row[1] as i32);
-        self.sums[0] += w0;
-        self.sums[1] += w1;
+        self.sums[0] += row[0] as i32;
+        self.sums[1] += row[1] as i32;
         self.n += 1;
-        self.tops[0].offer(self.signs[0] * w0, o.start, o.end);
-        self.tops[1].offer(self.signs[1] * w1, o.start, o.end);
     }
 }
 
-/// The scan's [`Sink`] for any number of heads.
-struct AnyHeads<'a> {
+/// The first pass's [`Sink`] for any number of heads.
+struct AnySums<'a> {
     weights: &'a [i8],
     k: usize,
-    signs: [i32; MAX_HEADS],
     sums: [i32; MAX_HEADS],
-    tops: [Top; MAX_HEADS],
     n: usize,
 }
 
-impl Sink for AnyHeads<'_> {
+impl Sink for AnySums<'_> {
     #[inline]
     fn push(&mut self, o: Occurrence) {
         let row = &self.weights[o.bucket as usize * self.k..][..self.k];
-        for (((sum, top), &sign), &w) in self.sums.iter_mut().zip(self.tops.iter_mut()).zip(&self.signs).zip(row) {
+        for (sum, &w) in self.sums.iter_mut().zip(row) {
             *sum += w as i32;
-            top.offer(sign * w as i32, o.start, o.end);
         }
         self.n += 1;
+    }
+}
+
+/// The explanation's [`Sink`]: the top contributions of one head (`sign`: the sign of its
+/// `platt_a · scale`).
+struct OneHead<'a> {
+    weights: &'a [i8],
+    k: usize,
+    head: usize,
+    sign: i32,
+    top: Top,
+}
+
+impl Sink for OneHead<'_> {
+    #[inline(always)]
+    fn push(&mut self, o: Occurrence) {
+        let w = self.weights[o.bucket as usize * self.k + self.head] as i32;
+        self.top.offer(self.sign * w, o.start, o.end);
     }
 }
 

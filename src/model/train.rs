@@ -263,7 +263,7 @@ pub fn train(
     let total = examples.len();
     let mut xs: Vec<Sparse> = Vec::with_capacity(total);
     for (i, e) in examples.iter().enumerate() {
-        let mut buckets: Vec<u32> = screener.model_features(&e.text, &extractor).iter().map(|o| o.bucket).collect();
+        let mut buckets: Vec<u32> = screener.feature_occurrences(&e.text, &extractor).iter().map(|o| o.bucket).collect();
         xs.push(vectorize(&mut buckets));
         if (i + 1) % 2000 == 0 || i + 1 == total {
             progress(Progress::Features { done: i + 1, total });
