@@ -57,6 +57,9 @@ async function typeText(text) {
   await page.locator("#text").pressSequentially(text, { delay: 5 });
 }
 
+/** The pieces of text carrying `term`, joined: model-feature edges may cut a match into several. */
+const coveredBy = (s, term) => s.filter((x) => x.terms.split(" ").includes(term)).map((x) => x.text).join("");
+
 const segs = () => page.$$eval("#highlights .seg", (xs) => xs.map((x) => ({
   text: x.firstChild.textContent, category: x.dataset.category, cls: x.className, terms: x.dataset.terms,
   tip: x.querySelector(".tip")?.textContent ?? "" })));
@@ -70,8 +73,7 @@ test("typed text is highlighted per keystroke, with category, evidence and verdi
   assert.ok(marked.length > 0, "highlighted spans exist");
   // Every hit's matched text is covered by highlighted segments of its category.
   for (const h of verdict.hits) {
-    const covered = s.filter((x) => x.terms.split(" ").includes(h.term)).map((x) => x.text).join("");
-    assert.equal(covered, h.matched);
+    assert.equal(coveredBy(s, h.term), h.matched);
   }
   assert.ok(marked.some((x) => x.category === "drugs"));
   const badge = await page.textContent("#badge");
@@ -96,7 +98,11 @@ test("a suppressed match is shown muted with its reason", async () => {
   assert.equal(verdict.hits.length, 0);
   assert.ok(verdict.suppressed.length > 0);
   const s = await segs();
-  assert.ok(s.some((x) => x.cls.includes("suppressed") && x.text.includes("处女")));
+  for (const m of verdict.suppressed) {
+    assert.equal(coveredBy(s, m.term), m.matched);
+    assert.ok(s.filter((x) => x.terms.split(" ").includes(m.term)).every((x) => x.cls.includes("suppressed")));
+  }
+  assert.ok(verdict.suppressed.some((m) => m.matched.includes("处女")));
   const sup = await page.textContent("#suppressed");
   assert.match(sup, /处女/);
   assert.match(sup, /one word|allowed phrase/);
@@ -152,7 +158,10 @@ test("live lexicon edit: an added term highlights; broken TOML shows line and co
   await typeText("周末蓝莓派对见");
   let v = await page.evaluate(() => window.__prescreen.verdict);
   assert.ok(v.hits.some((h) => h.matched === "蓝莓派对" && h.category === "drugs"), JSON.stringify(v.hits));
-  assert.ok((await segs()).some((x) => x.text === "蓝莓派对" && x.category === "drugs"));
+  const added = v.hits.find((h) => h.matched === "蓝莓派对");
+  const s = await segs();
+  assert.equal(coveredBy(s, added.term), "蓝莓派对");
+  assert.ok(s.filter((x) => x.terms.split(" ").includes(added.term)).every((x) => x.category === "drugs"));
   await page.screenshot({ path: path.join(SHOTS, "04-added-term.png") });
 
   // Break the TOML: an unterminated string on a new last line.
