@@ -12,7 +12,7 @@ import { chromium } from "playwright-core";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOTS = path.join(ROOT, "target/screenshots");
-let server, browser, page, base, dialogs = [];
+let server, browser, page, base, dialogs = [], consoleErrors = [];
 
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -42,7 +42,8 @@ before(async () => {
   });
   page = browser.pages()[0] ?? await browser.newPage();
   page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  page.on("pageerror", (e) => { console.error("page error:", e.message); consoleErrors.push(e.message); });
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   await page.goto(`${base}/www/`);
   await page.waitForSelector("body[data-ready='1']", { timeout: 120_000 });
 });
@@ -406,4 +407,8 @@ test("model features show as a separate, lighter highlight with their weights", 
   await page.evaluate(() => { delete window.__prescreen.screener.scan; });
   await typeText("出售冰毒");
   assert.ok(await page.isVisible("#model"));
+});
+
+test("no console errors or page errors in the whole run", () => {
+  assert.deepEqual(consoleErrors, []);
 });
