@@ -36,6 +36,12 @@ function el(tag, attrs = {}, ...children) {
 
 const catColor = (cat) => `var(--c-${KNOWN_CATS.includes(cat) ? cat : "other"})`;
 const fmt = (x) => (Math.round(x * 1000) / 1000).toString();
+const signed = (x) => (x < 0 ? "" : "+") + fmt(x);
+// A model feature's tint and dotted line grow with its weight (a log-odds contribution, seen up
+// to ≈ 2.5 with the default model), full at MODEL_FULL. A fixed scale, not the text's largest
+// weight, so one weight looks the same in every text.
+const MODEL_FULL = 1.5;
+const modelStrength = (w) => Math.min(1, Math.max(0, w / MODEL_FULL)).toFixed(2);
 const suppressReason = (s) => s.reason === "word" ? `${s.detail} is one word` : `inside the allowed phrase “${s.detail}”`;
 
 function hitLines(h) {
@@ -48,12 +54,13 @@ function hitLines(h) {
   ];
 }
 
-// Cut the text at every hit and suppressed-match edge (UTF-16 offsets, as JS strings index) and
-// give each piece the list of matches covering it, so overlapping hits all show.
+// Cut the text at every hit, suppressed-match and model-feature edge (UTF-16 offsets, as JS
+// strings index) and give each piece the list of marks covering it, so overlapping ones all show.
 function segments(text, v) {
   const marks = [
     ...v.hits.map((h, i) => ({ kind: "hit", i, s: h.span.utf16[0], e: h.span.utf16[1], m: h })),
     ...v.suppressed.map((h, i) => ({ kind: "sup", i, s: h.span.utf16[0], e: h.span.utf16[1], m: h })),
+    ...(v.model?.features ?? []).map((f, i) => ({ kind: "model", i, s: f.span.utf16[0], e: f.span.utf16[1], m: f })),
   ];
   const cuts = new Set([0, text.length]);
   for (const m of marks) { cuts.add(m.s); cuts.add(m.e); }
@@ -66,24 +73,41 @@ function segments(text, v) {
   return out;
 }
 
+// Lexicon marks (hits: solid category colour; suppressed: struck through) and model features (a
+// dotted line above and, off the lexicon marks, a faint tint) use separate channels, so a piece
+// covered by both shows both.
 function renderHighlights(text, v) {
   const box = $("highlights");
   box.replaceChildren();
+  const modelCat = v.model?.category ? ` (${v.model.category})` : "";
   for (const seg of segments(text, v)) {
     const hits = seg.marks.filter((m) => m.kind === "hit").sort((a, b) => b.m.weight - a.m.weight);
     const sups = seg.marks.filter((m) => m.kind === "sup");
-    if (!hits.length && !sups.length) { box.append(seg.text); continue; }
+    const feats = seg.marks.filter((m) => m.kind === "model"); // largest first, as the verdict lists them
+    if (!hits.length && !sups.length && !feats.length) { box.append(seg.text); continue; }
     const top = hits[0]?.m;
+    const lexical = hits.length ? hits : sups;
     const span = el("span", {
-      class: top ? `seg hit ${top.signal} layer-${Math.min(hits.length, 3)}` : "seg suppressed",
+      class: (top ? `seg hit ${top.signal} layer-${Math.min(hits.length, 3)}` : sups.length ? "seg suppressed" : "seg")
+        + (feats.length ? " model" : ""),
       tabindex: "0",
-      "data-category": top ? top.category : sups[0].m.category,
-      "data-terms": (hits.length ? hits : sups).map((m) => m.m.term).join(" "),
-      style: top ? { "--cat": catColor(top.category) } : {},
+      "data-terms": lexical.map((m) => m.m.term).join(" "),
+      style: {
+        ...(top ? { "--cat": catColor(top.category) } : {}),
+        ...(feats.length ? { "--mw": modelStrength(feats[0].m.weight) } : {}),
+      },
     }, seg.text);
+    if (lexical.length) span.dataset.category = lexical[0].m.category;
+    if (feats.length) {
+      span.dataset.modelWeight = String(feats[0].m.weight); // the largest feature covering the piece
+      span.dataset.modelFeatures = feats.map((f) => f.i).join(" "); // indices into verdict.model.features
+    }
     const tip = el("span", { class: "tip", role: "tooltip" });
     for (const h of hits) tip.append(...hitLines(h.m).filter(Boolean));
     for (const s of sups) tip.append(el("p", {}, "suppressed ", el("b", {}, s.m.term), `: ${suppressReason(s.m)}`));
+    for (const f of feats) {
+      tip.append(el("p", { class: "tip-model" }, "model feature ", el("b", {}, f.m.text), ` ${signed(f.m.weight)}${modelCat}`));
+    }
     span.append(tip);
     box.append(span);
   }
@@ -116,8 +140,21 @@ function renderVerdict(v) {
     el("span", { class: "m" }, s.matched), " ", el("b", {}, s.term), el("span", { class: "kv" }, ` — ${suppressReason(s)}`))));
   if (!v.hits.length) $("evidence").replaceChildren(el("li", { class: "empty" }, "no hits"));
   if (!v.suppressed.length) $("suppressed").replaceChildren(el("li", { class: "empty" }, "none"));
-  // The learned scorer's judgement, when the build has a model on (an optional field).
-  $("model").textContent = v.model ? `learned scorer: ${fmt(v.model.score)}${v.model.category ? ` (${v.model.category})` : ""}` : "";
+  renderModel(v.model);
+}
+
+// The learned scorer's judgement and its evidence, when the build has a model on (an optional
+// field); `features` may be empty.
+function renderModel(m) {
+  $("model").hidden = !m;
+  if (!m) return;
+  $("model-head").replaceChildren(`score ${fmt(m.score)}`, m.category ? ` · category ${m.category}` : "",
+    " · its own decision ", el("span", { class: `badge small ${m.decision}`, "data-decision": m.decision }, m.decision));
+  $("model-features").replaceChildren(...(m.features.length
+    ? m.features.map((f, i) => el("li", { "data-feature": String(i), "data-weight": String(f.weight),
+      title: `utf16 [${f.span.utf16.join(", ")})` },
+    el("span", { class: "m", style: { "--mw": modelStrength(f.weight) } }, f.text), " ", el("span", { class: "kv" }, signed(f.weight))))
+    : [el("li", { class: "empty" }, "none")]));
 }
 
 function scanNow() {
@@ -159,6 +196,7 @@ function applyLexicon() {
   try {
     const json = /^\s*\{/.test(text);
     const next = json ? Screener.fromJson(text) : Screener.fromToml(text);
+    next.modelFeatures = "always";
     screener?.free();
     screener = next;
     error.hidden = true;
@@ -210,6 +248,9 @@ function download() {
 async function main() {
   await init();
   screener = new Screener();
+  // Model features for every text, not only the ones the model flags (a pkg without this
+  // property ignores it and lists them as it does).
+  screener.modelFeatures = "always";
   window.__prescreen = { get verdict() { return verdict; }, get screener() { return screener; } };
   $("lexicon").value = Screener.defaultLexiconToml();
   refreshLexiconUi();

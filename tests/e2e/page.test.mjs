@@ -12,7 +12,7 @@ import { chromium } from "playwright-core";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOTS = path.join(ROOT, "target/screenshots");
-let server, browser, page, base, dialogs = [];
+let server, browser, page, base, dialogs = [], consoleErrors = [];
 
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -42,7 +42,8 @@ before(async () => {
   });
   page = browser.pages()[0] ?? await browser.newPage();
   page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  page.on("pageerror", (e) => { console.error("page error:", e.message); consoleErrors.push(e.message); });
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   await page.goto(`${base}/www/`);
   await page.waitForSelector("body[data-ready='1']", { timeout: 120_000 });
 });
@@ -57,6 +58,9 @@ async function typeText(text) {
   await page.locator("#text").pressSequentially(text, { delay: 5 });
 }
 
+/** The pieces of text carrying `term`, joined: model-feature edges may cut a match into several. */
+const coveredBy = (s, term) => s.filter((x) => x.terms.split(" ").includes(term)).map((x) => x.text).join("");
+
 const segs = () => page.$$eval("#highlights .seg", (xs) => xs.map((x) => ({
   text: x.firstChild.textContent, category: x.dataset.category, cls: x.className, terms: x.dataset.terms,
   tip: x.querySelector(".tip")?.textContent ?? "" })));
@@ -70,8 +74,7 @@ test("typed text is highlighted per keystroke, with category, evidence and verdi
   assert.ok(marked.length > 0, "highlighted spans exist");
   // Every hit's matched text is covered by highlighted segments of its category.
   for (const h of verdict.hits) {
-    const covered = s.filter((x) => x.terms.split(" ").includes(h.term)).map((x) => x.text).join("");
-    assert.equal(covered, h.matched);
+    assert.equal(coveredBy(s, h.term), h.matched);
   }
   assert.ok(marked.some((x) => x.category === "drugs"));
   const badge = await page.textContent("#badge");
@@ -96,7 +99,11 @@ test("a suppressed match is shown muted with its reason", async () => {
   assert.equal(verdict.hits.length, 0);
   assert.ok(verdict.suppressed.length > 0);
   const s = await segs();
-  assert.ok(s.some((x) => x.cls.includes("suppressed") && x.text.includes("处女")));
+  for (const m of verdict.suppressed) {
+    assert.equal(coveredBy(s, m.term), m.matched);
+    assert.ok(s.filter((x) => x.terms.split(" ").includes(m.term)).every((x) => x.cls.includes("suppressed")));
+  }
+  assert.ok(verdict.suppressed.some((m) => m.matched.includes("处女")));
   const sup = await page.textContent("#suppressed");
   assert.match(sup, /处女/);
   assert.match(sup, /one word|allowed phrase/);
@@ -152,7 +159,10 @@ test("live lexicon edit: an added term highlights; broken TOML shows line and co
   await typeText("周末蓝莓派对见");
   let v = await page.evaluate(() => window.__prescreen.verdict);
   assert.ok(v.hits.some((h) => h.matched === "蓝莓派对" && h.category === "drugs"), JSON.stringify(v.hits));
-  assert.ok((await segs()).some((x) => x.text === "蓝莓派对" && x.category === "drugs"));
+  const added = v.hits.find((h) => h.matched === "蓝莓派对");
+  const s = await segs();
+  assert.equal(coveredBy(s, added.term), "蓝莓派对");
+  assert.ok(s.filter((x) => x.terms.split(" ").includes(added.term)).every((x) => x.category === "drugs"));
   await page.screenshot({ path: path.join(SHOTS, "04-added-term.png") });
 
   // Break the TOML: an unterminated string on a new last line.
@@ -291,4 +301,114 @@ test("a text over the input cap shows the error instead of a verdict", async () 
   await page.dispatchEvent("#text", "input");
   assert.equal(await page.textContent("#status"), "Ready.");
   assert.notEqual(await page.evaluate(() => window.__prescreen.verdict), null);
+});
+
+const fmt = (x) => (Math.round(x * 1000) / 1000).toString(); // as app.js formats weights
+
+/** Every piece of the highlight view with its UTF-16 offsets, model-feature data and tooltip. */
+const pieces = () => page.$eval("#highlights", (box) => {
+  let at = 0;
+  return [...box.childNodes].map((n) => {
+    const text = n.nodeType === 3 ? n.textContent : n.firstChild.textContent;
+    const p = { s: at, e: at + text.length, text };
+    at += text.length;
+    if (n.nodeType === 1) {
+      const style = getComputedStyle(n);
+      Object.assign(p, { cls: n.className, terms: n.dataset.terms, tip: n.querySelector(".tip").textContent,
+        features: n.dataset.modelFeatures?.split(" ").map(Number) ?? [], weight: n.dataset.modelWeight,
+        top: style.borderTopStyle, bottom: style.borderBottomStyle,
+        topColor: style.borderTopColor, bottomColor: style.borderBottomColor, bg: style.backgroundColor, bgImage: style.backgroundImage, tabindex: n.getAttribute("tabindex") });
+    }
+    return p;
+  });
+});
+
+/** The highlights and the verdict panel show exactly the verdict's model features and weights. */
+async function checkModelFeatures(text) {
+  await typeText(text);
+  const v = await page.evaluate(() => window.__prescreen.verdict);
+  const m = v.model;
+  assert.ok(m && m.features.length > 0, `the model lists features for ${text}: ${JSON.stringify(m)}`);
+  const ps = await pieces();
+  assert.equal(ps.map((p) => p.text).join(""), text, "the highlighted view shows the text unchanged");
+  m.features.forEach((f, i) => {
+    const [s, e] = f.span.utf16;
+    const inside = ps.filter((p) => s <= p.s && p.e <= e);
+    assert.equal(inside.map((p) => p.text).join(""), f.text, `feature ${i} is covered exactly`);
+    assert.ok(inside.every((p) => p.features?.includes(i)), `every piece of feature ${i} names it`);
+    assert.ok(ps.filter((p) => p.features?.includes(i)).every((p) => s <= p.s && p.e <= e), `no piece outside feature ${i} names it`);
+  });
+  for (const p of ps.filter((p) => p.features?.length)) {
+    assert.match(p.cls, /\bmodel\b/);
+    assert.equal(p.tabindex, "0", "a model feature is focusable");
+    assert.equal(p.top, "dotted", "a model feature is dotted above the text");
+    assert.equal(Number(p.weight), Math.max(...p.features.map((i) => m.features[i].weight)), "data-model-weight is the largest covering weight");
+    for (const i of p.features) {
+      const f = m.features[i];
+      assert.ok(p.tip.includes(`model feature ${f.text} +${fmt(f.weight)} (${m.category})`), `${p.tip} lists ${f.text}`);
+    }
+  }
+  // The verdict panel's learned-scorer section: score, category, its own decision, every feature.
+  assert.ok(await page.isVisible("#model"));
+  const head = await page.textContent("#model-head");
+  assert.ok(head.includes(`score ${fmt(m.score)}`) && head.includes(m.category) && head.includes(m.decision), head);
+  assert.equal(await page.getAttribute("#model-head .badge", "data-decision"), m.decision);
+  const items = await page.$$eval("#model-features li", (ls) => ls.map((l) => ({ text: l.textContent, weight: l.dataset.weight })));
+  assert.deepEqual(items, m.features.map((f) => ({ text: `${f.text} +${fmt(f.weight)}`, weight: String(f.weight) })));
+  return { v, ps };
+}
+
+test("model features show as a separate, lighter highlight with their weights", async () => {
+  // Chinese: no lexicon hit, the model alone flags it.
+  const zh = await checkModelFeatures("河南人素质真差，滚回老家去");
+  assert.equal(zh.v.hits.length, 0);
+  assert.notEqual(zh.v.model.decision, "pass", "the model flags this text");
+  const plain = zh.ps.find((p) => p.features?.length);
+  assert.match(plain.bgImage, /gradient/, "a model feature off the lexicon marks is tinted");
+  const strongest = zh.ps.filter((p) => p.features?.length).sort((a, b) => b.weight - a.weight)[0];
+  await page.focus(`#highlights .seg.model[data-model-weight="${strongest.weight}"]`);
+  assert.ok(await page.locator("#highlights .seg.model:focus .tip").isVisible(), "the tooltip shows on focus");
+  await page.screenshot({ path: path.join(SHOTS, "07-model-zh.png") });
+
+  // English: a lexicon hit that is also a model feature shows both marks, on different channels.
+  const en = await checkModelFeatures("you are such an idiot lol");
+  const hit = en.v.hits[0];
+  const both = en.ps.find((p) => p.cls?.includes("hit") && p.features.length);
+  assert.ok(both, "a piece is both a lexicon hit and a model feature");
+  assert.ok(both.terms.split(" ").includes(hit.term));
+  assert.equal(both.top, "dotted");
+  const underline = { explicit: "solid", implicit: "dashed", borderline: "dotted" }[hit.signal];
+  assert.equal(both.bottom, underline, "the hit keeps its signal's underline");
+  assert.notEqual(both.topColor, both.bottomColor, "the model's line above is coloured apart from the hit's below");
+  const modelOnly = en.ps.find((p) => p.features?.length && !p.cls.includes("hit"));
+  assert.match(modelOnly.bgImage, /gradient/);
+  assert.equal(both.bgImage, "none", "a hit keeps its flat category fill");
+  assert.notEqual(both.bg, "rgba(0, 0, 0, 0)");
+  assert.ok(both.tip.includes(hit.term) && both.tip.includes("model feature"), both.tip);
+  await page.focus("#highlights .seg.hit.model");
+  await page.screenshot({ path: path.join(SHOTS, "08-model-en.png") });
+
+  // No features: the list says so and nothing is marked.
+  await typeText("the");
+  assert.deepEqual(await page.evaluate(() => window.__prescreen.verdict.model.features), []);
+  assert.equal(await page.$$eval("#highlights .seg", (xs) => xs.length), 0);
+  assert.equal(await page.textContent("#model-features"), "none");
+
+  // No model field at all (a build without a model): the section hides, the rest still renders.
+  await page.evaluate(() => {
+    const s = window.__prescreen.screener, scan = s.scan.bind(s);
+    s.scan = (t) => { const v = scan(t); delete v.model; return v; };
+  });
+  await typeText("出售冰毒");
+  assert.equal(await page.evaluate(() => "model" in window.__prescreen.verdict), false);
+  assert.ok(!(await page.isVisible("#model")));
+  assert.ok((await page.$$eval("#highlights .seg.hit", (xs) => xs.length)) > 0);
+  assert.equal(await page.$$eval("#highlights .seg.model", (xs) => xs.length), 0);
+  await page.evaluate(() => { delete window.__prescreen.screener.scan; });
+  await typeText("出售冰毒");
+  assert.ok(await page.isVisible("#model"));
+});
+
+test("no console errors or page errors in the whole run", () => {
+  assert.deepEqual(consoleErrors, []);
 });
