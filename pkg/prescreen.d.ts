@@ -63,9 +63,12 @@ export interface ModelVerdict {
     category: string;
     /** What the model alone would decide. */
     decision: Decision;
-    /** The largest positive contributions, largest first. */
+    /** The largest positive contributions, largest first: listed when the model flags the text
+     *  (`decision` review or block), or always when `screener.modelFeatures = "always"`. */
     features: ModelFeature[];
 }
+/** When verdicts list the learned scorer's features (`Screener.modelFeatures`). */
+export type ModelFeatures = "flagged" | "always";
 /** What a verdict would be with the shadow terms and rules live. */
 export interface ShadowOutcome { decision: Decision; score: number; categories: Record<string, CategoryScore>; }
 /** One layer of `Screener.fromLayers`: `"default"` (the embedded lexicon) or a lexicon text. */
@@ -164,6 +167,11 @@ export class Screener {
      */
     maxInputBytes: number;
     /**
+     * When verdicts list the learned scorer's features: `"flagged"` (the default: when the
+     * model alone would ask for review or block) or `"always"`.
+     */
+    modelFeatures: ModelFeatures;
+    /**
      * Number of terms in the lexicon.
      */
     readonly termCount: number;
@@ -182,12 +190,14 @@ export interface InitOutput {
     readonly screener_lexiconName: (a: number) => [number, number];
     readonly screener_lexiconVersion: (a: number) => [number, number];
     readonly screener_maxInputBytes: (a: number) => number;
+    readonly screener_modelFeatures: (a: number) => [number, number];
     readonly screener_new: () => number;
     readonly screener_profiles: (a: number) => [number, number];
     readonly screener_scan: (a: number, b: any) => [number, number, number];
     readonly screener_scanJson: (a: number, b: any) => [number, number, number, number];
     readonly screener_scanWithProfile: (a: number, b: any, c: number, d: number) => [number, number, number];
     readonly screener_set_maxInputBytes: (a: number, b: number) => void;
+    readonly screener_set_modelFeatures: (a: number, b: number, c: number) => [number, number];
     readonly screener_termCount: (a: number) => number;
     readonly screener_termExamples: (a: number) => [number, number];
     readonly screener_warmUp: (a: number) => void;

@@ -131,6 +131,23 @@ export class Screener {
         return ret >>> 0;
     }
     /**
+     * When verdicts list the learned scorer's features: `"flagged"` (the default: when the
+     * model alone would ask for review or block) or `"always"`.
+     * @returns {ModelFeatures}
+     */
+    get modelFeatures() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.screener_modelFeatures(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
      * A screener on the embedded default lexicon.
      */
     constructor() {
@@ -207,6 +224,19 @@ export class Screener {
      */
     set maxInputBytes(max) {
         wasm.screener_set_maxInputBytes(this.__wbg_ptr, max);
+    }
+    /**
+     * Sets when verdicts list the learned scorer's features; throws on another value than
+     * `"flagged"` or `"always"`.
+     * @param {ModelFeatures} when
+     */
+    set modelFeatures(when) {
+        const ptr0 = passStringToWasm0(when, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.screener_set_modelFeatures(this.__wbg_ptr, ptr0, len0);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
     }
     /**
      * Number of terms in the lexicon.

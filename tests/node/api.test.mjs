@@ -66,3 +66,26 @@ test("fromToml, fromJson, profiles and the default lexicon text", () => {
 });
 
 // Memory over many scans: memory.test.mjs (and memory.mjs for the million-scan figure).
+
+test("modelFeatures: features listed when the model flags the text, or always when asked", () => {
+  const s = new Screener();
+  assert.equal(s.modelFeatures, "flagged");
+  const quiet = "今天天气不错，我们去公园散步吧。";
+  const flagged = "河南人素质真差，滚回老家去";
+  const a = s.scan(quiet).model;
+  assert.equal(a.decision, "pass");
+  assert.deepEqual(a.features, []);
+  const b = s.scan(flagged).model;
+  assert.notEqual(b.decision, "pass");
+  assert.ok(b.features.length > 0);
+  s.modelFeatures = "always";
+  assert.equal(s.modelFeatures, "always");
+  const c = s.scan(quiet).model;
+  assert.equal(c.score, a.score);
+  assert.ok(c.features.length > 0);
+  for (const f of c.features) assert.equal(quiet.slice(f.span.utf16[0], f.span.utf16[1]), f.text);
+  assert.deepEqual(s.scan(flagged).model, b);
+  assert.throws(() => { s.modelFeatures = "sometimes"; }, /modelFeatures must be "flagged" or "always"/);
+  assert.equal(s.modelFeatures, "always");
+  s.free();
+});
