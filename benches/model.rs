@@ -1,8 +1,13 @@
-//! What the learned scorer costs: a short text scanned with the default model and without it
-//! (the difference is the model's extra cost per text), Chinese and English.
+//! What the learned scorer costs: short texts scanned with the default model and without it
+//! (the difference is the model's extra cost per text), Chinese and English: one flagged text
+//! each (the model builds its explanation) and 1,000 100-char benign texts cut from
+//! ../shared/data (the common case; skipped when the data folder is absent).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use prescreen::{Lexicon, Model, Screener};
+
+mod texts;
+use texts::short_texts;
 
 const SHORT_ZH: &str = "河南人素质真差，滚回老家去";
 const SHORT_EN: &str = "you are such an idiot lol";
@@ -20,6 +25,18 @@ fn short_texts(c: &mut Criterion) {
         group.bench_function(format!("{lang}/lexicon_and_model"), |b| b.iter(|| with.scan(black_box(text))));
     }
     group.finish();
+
+    for (lang, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
+        let texts = short_texts(file, 1000);
+        if texts.is_empty() {
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("model_extra_cost_100_chars_{lang}"));
+        group.throughput(Throughput::Elements(texts.len() as u64));
+        group.bench_function("lexicon_only", |b| b.iter(|| texts.iter().map(|t| without.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.bench_function("lexicon_and_model", |b| b.iter(|| texts.iter().map(|t| with.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.finish();
+    }
 }
 
 fn load(c: &mut Criterion) {
