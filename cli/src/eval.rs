@@ -1,5 +1,6 @@
-//! `prescreen eval`: precision, recall and F1 of the screener against labelled data, with a
-//! confusion table, a threshold sweep and the worst mistakes with their evidence.
+//! `prescreen eval`: precision, recall and F1 of the screener against labelled data (with the
+//! model: lexicon only, model only and combined), with a confusion table, a threshold sweep and
+//! the worst mistakes with their evidence.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
@@ -19,6 +20,9 @@ use crate::pipeline;
 #[command(after_help = "\
 Definitions:
   flagged        decision review or block (the \"block only\" figures count block alone)
+  by source      shown only when the learned scorer is on: flagged by the lexicon alone (same
+                 lexicon and profile, model off), by the model alone (its own decision,
+                 `model.decision`), and combined (the verdict's decision: the overall line)
   sweep          flagged = overall score >= threshold, thresholds 0.05, 0.10 … 1.00
   per data category   texts whose `category` field is C, overall flag vs label
   per lexicon category  texts with a counted hit in lexicon category C: how many are label 1
@@ -59,9 +63,30 @@ struct Row {
     category: Option<String>,
     score: f64,
     decision: Decision,
+    /// The lexicon's and the model's decisions on their own; `None` without a model.
+    sources: Option<Sources>,
     hit_categories: BTreeSet<String>,
     /// Evidence, only kept while the row may still be among the worst mistakes.
     example: Option<Example>,
+}
+
+/// The decisions of the lexicon alone and of the model alone on one text.
+#[derive(Clone, Copy)]
+struct Sources {
+    lexicon: Decision,
+    model: Decision,
+}
+
+/// Where the lexicon-only verdict of a text comes from.
+enum LexiconOnly {
+    /// The model is off (`--no-model`, or the lexicon or profile says `model = false`): the
+    /// verdict is already the lexicon's, and there are no per-source figures.
+    NoModel,
+    /// The default profile: [`Screener::scan_without_model`].
+    WithoutModel,
+    /// Another profile (`scan_without_model` knows only the default one): the same lexicon
+    /// compiled again without the model.
+    Screener(Box<Screener>),
 }
 
 /// A mistake shown to the user.
@@ -207,6 +232,21 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
     let (reader, parser, settings) = input_args.open(Some(&args.data), args.screen.max_input_bytes)?;
     let screener = args.screen.load()?;
     let profile = args.screen.profile.as_str();
+    // `screener.model()` is there even when the lexicon or the profile turns the model off; a
+    // verdict has a `model` field exactly when the model took part.
+    let has_model = screener
+        .scan_with_profile("", profile)
+        .expect("profile checked at load")
+        .model
+        .is_some();
+    let lexicon_only = match (has_model, profile) {
+        (false, _) => LexiconOnly::NoModel,
+        (true, "default") => LexiconOnly::WithoutModel,
+        (true, _) => LexiconOnly::Screener(Box::new(
+            Screener::with_model(screener.lexicon().clone(), None)?
+                .with_max_input_bytes(screener.max_input_bytes()),
+        )),
+    };
     let (label_field, category_field) = (args.label_field.as_str(), args.category_field.as_str());
     let top = args.top;
 
@@ -216,6 +256,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
     let map = |raw| {
         scan_row(
             &screener,
+            &lexicon_only,
             profile,
             label_field,
             category_field,
@@ -278,6 +319,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
 
 fn scan_row(
     screener: &Screener,
+    lexicon_only: &LexiconOnly,
     profile: &str,
     label_field: &str,
     category_field: &str,
@@ -294,6 +336,22 @@ fn scan_row(
     let verdict = screener
         .scan_with_profile(&text, profile)
         .expect("profile checked at start");
+    let lexicon = match lexicon_only {
+        LexiconOnly::NoModel => None,
+        LexiconOnly::WithoutModel => Some(screener.scan_without_model(&text).decision),
+        LexiconOnly::Screener(s) => Some(
+            s.scan_with_profile(&text, profile)
+                .expect("profile checked at start")
+                .decision,
+        ),
+    };
+    let sources = lexicon.map(|lexicon| Sources {
+        lexicon,
+        model: verdict
+            .model
+            .as_ref()
+            .map_or(Decision::Pass, |m| m.decision),
+    });
     let flagged = verdict.decision >= Decision::Review;
     let hit_categories = verdict.hits.iter().map(|h| h.category.clone()).collect();
     // Evidence is only built for mistakes; correct rows carry none.
@@ -315,6 +373,7 @@ fn scan_row(
         category,
         score: verdict.score,
         decision: verdict.decision,
+        sources,
         hit_categories,
         example,
     }))
@@ -328,10 +387,15 @@ fn summarize(
 ) -> Map<String, Value> {
     let mut flagged = Counts::default();
     let mut blocked = Counts::default();
+    let (mut lexicon_only, mut model_only) = (Counts::default(), Counts::default());
     let mut confusion: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
     for r in rows {
         flagged.add(r.label, r.decision >= Decision::Review);
         blocked.add(r.label, r.decision == Decision::Block);
+        if let Some(s) = r.sources {
+            lexicon_only.add(r.label, s.lexicon >= Decision::Review);
+            model_only.add(r.label, s.model >= Decision::Review);
+        }
         let key = if r.label { "label_1" } else { "label_0" };
         *confusion
             .entry(key)
@@ -418,6 +482,14 @@ fn summarize(
     out.insert("label_0".into(), json!(rows.len() - positives));
     out.insert("flagged".into(), flagged.to_json());
     out.insert("block".into(), blocked.to_json());
+    // Every row has sources or none does (the model is on for the whole run or off).
+    if rows.iter().any(|r| r.sources.is_some()) {
+        out.insert(
+            "by_source".into(),
+            json!({ "lexicon_only": lexicon_only.to_json(), "model_only": model_only.to_json(),
+                    "combined": flagged.to_json() }),
+        );
+    }
     out.insert("confusion".into(), json!(confusion));
     out.insert("by_data_category".into(), Value::Object(by_data_json));
     out.insert("by_lexicon_category".into(), Value::Object(by_lexicon));
@@ -484,6 +556,12 @@ fn print_human(r: &Map<String, Value>) {
     };
     line("overall (review+block)", &r["flagged"]);
     line("overall (block only)", &r["block"]);
+    if let Some(s) = r.get("by_source") {
+        println!("\nby source (review+block):");
+        line("  lexicon only", &s["lexicon_only"]);
+        line("  model only", &s["model_only"]);
+        line("  combined (= overall)", &s["combined"]);
+    }
     if let Some(cats) = r["by_data_category"].as_object().filter(|m| !m.is_empty()) {
         println!("\nper data category (texts whose `category` is C; overall flag):");
         for (c, v) in cats {

@@ -72,6 +72,166 @@ fn eval_figures() {
     let fns = v["false_negatives"].as_array().unwrap();
     assert_eq!(fns.len(), 3, "--top 3");
     assert_eq!(fns[0]["id"], "t5");
+    // mini.toml says `model = false`: no per-source figures.
+    assert!(v.get("by_source").is_none());
+}
+
+/// Labelled texts where the lexicon alone and the model alone catch different ones (with the
+/// default lexicon and model of 2026-11): both, one of them, or neither, on label 1 and label 0.
+/// The last two are flagged by the lexicon alone under `minors` but not under `default`.
+const BY_SOURCE_DATA: &[(&str, u8)] = &[
+    (
+        "你要女权？女权就是男女平等，女的能打男的，男的就能打回去。",
+        1,
+    ),
+    (
+        "说实话，不是歧视河南，大学爱占小便宜的人群里面河南人占比比较大",
+        1,
+    ),
+    ("感觉这种骗子居多吧？我一个男的都有人要。", 1),
+    ("连你老婆亲闺女都不信，信一个叔。。你帮个几把", 1),
+    ("This girl is retarded", 1),
+    ("Kyles a bitch", 1),
+    ("有个时候女生的暴力比男生更残忍！", 1),
+    (
+        "并不是所有男人都非出轨不可，女人们也不是非得嫁给要出轨的男人。",
+        0,
+    ),
+    ("My flow retarded 😎", 0),
+    ("今天天气不错", 0),
+    ("good morning", 0),
+    ("你还别说真是这样。没办法，黑人的吸毒犯罪率就是比白人高，", 1),
+    ("终于等到这个了！我打算今年高考完回归玩，哎现在对新人超级友好当初什么装备都要氪金，第一次处女氪金啊！现在直接免费送还有人物啥的，内心mmp简直童年啊", 0),
+];
+
+#[test]
+fn eval_by_source() {
+    use prescreen::{Decision, LexiconBuilder, Screener};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("by_source.jsonl");
+    let lines: Vec<String> = BY_SOURCE_DATA
+        .iter()
+        .map(|(text, label)| serde_json::json!({ "text": text, "label": label }).to_string())
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let path = path.to_str().unwrap();
+    let today = "2026-11-26";
+    let lexicon = LexiconBuilder::new()
+        .try_add_default()
+        .unwrap()
+        .today(today.parse().unwrap())
+        .build()
+        .unwrap();
+    let with_model = Screener::new(lexicon.clone()).unwrap();
+    let without_model = Screener::with_model(lexicon, None).unwrap();
+
+    // `default` takes `scan_without_model` for the lexicon alone, another profile a second screener.
+    let mut lexicon_only = Vec::new();
+    for profile in ["default", "minors"] {
+        // The expected counts, from the library: (tp, fp, fn, tn) per source.
+        let mut expected = [[0u64; 4]; 3];
+        for (text, label) in BY_SOURCE_DATA {
+            let verdict = with_model.scan_with_profile(text, profile).unwrap();
+            let decisions = [
+                without_model
+                    .scan_with_profile(text, profile)
+                    .unwrap()
+                    .decision,
+                verdict.model.expect("the model is on").decision,
+                verdict.decision,
+            ];
+            for (counts, d) in expected.iter_mut().zip(decisions) {
+                let i = match (*label == 1, d >= Decision::Review) {
+                    (true, true) => 0,
+                    (false, true) => 1,
+                    (true, false) => 2,
+                    (false, false) => 3,
+                };
+                counts[i] += 1;
+            }
+        }
+        let v = json(prescreen(&[
+            "eval",
+            path,
+            "--lexicon",
+            "default",
+            "--today",
+            today,
+            "--profile",
+            profile,
+            "--json",
+        ]));
+        let by_source = &v["by_source"];
+        for (key, want) in ["lexicon_only", "model_only", "combined"]
+            .iter()
+            .zip(expected)
+        {
+            let c = &by_source[key];
+            let got = ["tp", "fp", "fn", "tn"].map(|k| c[k].as_u64().unwrap());
+            assert_eq!(got, want, "{key} under {profile}");
+            let precision = want[0] as f64 / (want[0] + want[1]) as f64;
+            assert_eq!(
+                c["precision"],
+                (precision * 10000.0).round() / 10000.0,
+                "{key}"
+            );
+        }
+        assert_eq!(
+            by_source["combined"], v["flagged"],
+            "combined is the overall figure"
+        );
+        lexicon_only.push(expected[0]);
+        // The data is only a test if the three differ; if a retrained model makes them agree, pick
+        // other texts.
+        assert!(
+            expected[0] != expected[2] && expected[1] != expected[2] && expected[0] != expected[1],
+            "{expected:?} under {profile}"
+        );
+
+        let text = prescreen(&[
+            "eval",
+            path,
+            "--lexicon",
+            "default",
+            "--today",
+            today,
+            "--profile",
+            profile,
+        ]);
+        let text = String::from_utf8(text.stdout).unwrap();
+        for needle in [
+            "by source (review+block)",
+            "lexicon only",
+            "model only",
+            "combined (= overall)",
+        ] {
+            assert!(text.contains(needle), "{needle} in\n{text}");
+        }
+    }
+
+    assert_ne!(
+        lexicon_only[0], lexicon_only[1],
+        "the data must tell `minors` from `default` for the lexicon alone (scan_without_model knows only `default`)"
+    );
+
+    // Without the model: no per-source figures, in JSON or in text.
+    let v = json(prescreen(&[
+        "eval",
+        path,
+        "--lexicon",
+        "default",
+        "--no-model",
+        "--json",
+    ]));
+    assert!(v.get("by_source").is_none());
+    let text = prescreen(&["eval", path, "--lexicon", "default", "--no-model"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("overall (review+block)"));
+    assert!(
+        !text.contains("by source") && !text.contains("model only"),
+        "{text}"
+    );
 }
 
 #[test]
