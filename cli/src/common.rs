@@ -53,6 +53,10 @@ pub struct ScreenArgs {
     /// Lexicon only: leave the learned scorer out (as `[lexicon] model = false` does).
     #[arg(long)]
     pub no_model: bool,
+    /// When results list the learned scorer's top features (`model.features`): only when the
+    /// model flags the text, or on every text.
+    #[arg(long, value_enum, default_value = "flagged", value_name = "WHEN")]
+    pub model_features: ModelFeaturesArg,
     /// The day `expires` dates are judged against [default: today, UTC].
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
@@ -60,6 +64,24 @@ pub struct ScreenArgs {
     /// record gets an error instead of a result.
     #[arg(long, value_name = "N", default_value = "16M", value_parser = parse_bytes)]
     pub max_input_bytes: usize,
+}
+
+/// `--model-features`: when results list the learned scorer's features.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelFeaturesArg {
+    /// When the model alone would ask for review or block.
+    Flagged,
+    /// On every text.
+    Always,
+}
+
+impl From<ModelFeaturesArg> for prescreen::ModelFeatures {
+    fn from(arg: ModelFeaturesArg) -> Self {
+        match arg {
+            ModelFeaturesArg::Flagged => prescreen::ModelFeatures::Flagged,
+            ModelFeaturesArg::Always => prescreen::ModelFeatures::Always,
+        }
+    }
 }
 
 /// Parses a byte count: digits with an optional K, M or G (KiB, MiB, GiB; `16M`, `100MiB`).
@@ -96,7 +118,7 @@ impl ScreenArgs {
     pub fn load(&self) -> Result<Screener, CliError> {
         let lexicon = load_lexicon(&self.lexicons, today(self.today.as_deref())?)?;
         let screener = if self.no_model { Screener::with_model(lexicon, None)? } else { Screener::new(lexicon)? };
-        let screener = screener.with_max_input_bytes(self.max_input_bytes);
+        let screener = screener.with_max_input_bytes(self.max_input_bytes).with_model_features(self.model_features.into());
         screener.scan_with_profile("", &self.profile)?;
         Ok(screener)
     }

@@ -9,7 +9,7 @@ use crate::common::{scan_error, CliError, ScreenArgs};
 
 /// Screen one text (the argument, or stdin) and print the verdict.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"\n  prescreen scan --lexicon default --lexicon event.toml --today 2026-12-20 \"…\"   # as on that day")]
+#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --model-features always \"今天天气不错\"   # the learned scorer's evidence even when it passes\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"\n  prescreen scan --lexicon default --lexicon event.toml --today 2026-12-20 \"…\"   # as on that day")]
 pub struct ScanArgs {
     /// The text (read from stdin when absent).
     text: Option<String>,
@@ -73,6 +73,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
     }
     for s in &verdict.suppressed {
         println!("  not counted {:?} [{}..{}] {}: {:?} {}", s.matched, s.span.char[0], s.span.char[1], s.term, s.reason, s.detail);
+    }
+    if let Some(m) = &verdict.model {
+        println!("  learned scorer: {} {:.3} (alone: {})", m.category, m.score, m.decision);
+        for f in &m.features {
+            println!("    feature {:?} [{}..{}] +{:.3}", f.text, f.span.char[0], f.span.char[1], f.weight);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

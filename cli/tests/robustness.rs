@@ -231,3 +231,46 @@ fn lexicon_check_names_file_line_column_and_message() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// `--model-features`: by default the learned scorer's features are listed only when it flags the
+/// text; `always` lists them on every text, with the same scores; a bad value is a usage error.
+#[test]
+fn model_features_flag() {
+    let quiet = "今天天气不错，我们去公园散步吧。";
+    let flagged = "河南人素质真差，滚回老家去";
+    let scan = |args: &[&str], text: &str| -> serde_json::Value {
+        let mut all = vec!["scan", "--json"];
+        all.extend_from_slice(args);
+        all.push(text);
+        let out = prescreen(&all, None);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (a, b) = (scan(&[], quiet), scan(&["--model-features", "always"], quiet));
+    assert_eq!(a["model"]["decision"], "pass");
+    assert_eq!(a["model"]["features"].as_array().unwrap().len(), 0);
+    assert!(!b["model"]["features"].as_array().unwrap().is_empty());
+    assert_eq!(a["model"]["score"], b["model"]["score"]);
+    let c = scan(&[], flagged);
+    assert_ne!(c["model"]["decision"], "pass");
+    assert_eq!(c["model"], scan(&["--model-features", "always"], flagged)["model"]);
+
+    // The summary names the scorer and its features.
+    let out = prescreen(&["scan", flagged], None);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = c["model"]["features"][0]["text"].as_str().unwrap();
+    assert!(text.contains("learned scorer: hate") && text.contains(&format!("feature {first:?}")), "{text}");
+
+    // batch takes it too.
+    let input = format!("{quiet}\n{flagged}\n");
+    let out = prescreen(&["batch", "--format", "text", "--model-features", "always"], Some(input.as_bytes()));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(!v["model"]["features"].as_array().unwrap().is_empty(), "{line}");
+    }
+
+    let out = prescreen(&["scan", "--model-features", "sometimes", quiet], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: flagged, always"));
+}
