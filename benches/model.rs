@@ -7,7 +7,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use prescreen::{Lexicon, Model, Screener};
 
 mod texts;
-use texts::short_texts;
+use texts::short_texts as cut_texts;
 
 const SHORT_ZH: &str = "河南人素质真差，滚回老家去";
 const SHORT_EN: &str = "you are such an idiot lol";
@@ -27,7 +27,7 @@ fn short_texts(c: &mut Criterion) {
     group.finish();
 
     for (lang, file) in [("zh", "cn_benign_dev.txt"), ("en", "en_benign_dev.txt")] {
-        let texts = short_texts(file, 1000);
+        let texts = cut_texts(file, 1000);
         if texts.is_empty() {
             continue;
         }

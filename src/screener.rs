@@ -537,6 +537,12 @@ impl Screener {
         &self.folder
     }
 
+    /// The segmenter (for tests of what reads words).
+    #[cfg(test)]
+    pub(crate) fn segmenter_for_tests(&self) -> &Segmenter {
+        &self.segmenter
+    }
+
     /// The model features of a text (lexicon hits included), for training.
     pub(crate) fn feature_occurrences(&self, text: &str, extractor: &Extractor) -> Vec<Occurrence> {
         let verdict = self.scan_inner(text, None, "default", false);
