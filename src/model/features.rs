@@ -380,6 +380,107 @@ fn ascii_words(text: &str, mut emit: impl FnMut(usize, usize)) {
     }
 }
 
+/// The features of a text summed as the fast lane of the fold gives its units, without keeping
+/// them: char n-grams (the mix) and the words of runs of ASCII letters and digits, the
+/// features of a text without lexicon hits. Only buckets: spans are not needed for the sums,
+/// and a text whose explanation is wanted is folded again. [`Extractor::stream`] says whether a
+/// model's features can be had this way; [`Stream::gave_up`], whether a text's could (a word
+/// run with other chars needs UAX #29 over a buffer).
+pub(crate) struct Stream {
+    shift: u32,
+    bits: u8,
+    n: usize,
+    ngrams: bool,
+    words: bool,
+    /// The n-grams ending at the last unit: `hashes[k]` for k < `len`.
+    hashes: [u64; 5],
+    len: usize,
+    /// The ASCII word being hashed, if any.
+    word: Option<u64>,
+    gave_up: bool,
+}
+
+impl Extractor {
+    /// A stream for this extractor's features, if they can be summed as units come: char
+    /// n-grams only with the mix ([`NGRAM_MIX`]), no jieba words ([`HAN_WORDS`]).
+    pub fn stream(&self) -> Option<Stream> {
+        let ngrams = self.flags & CHARS != 0;
+        if (ngrams && self.flags & NGRAM_MIX == 0) || self.flags & HAN_WORDS != 0 {
+            return None;
+        }
+        Some(Stream {
+            shift: 64 - self.bits as u32,
+            bits: self.bits,
+            n: (self.max_ngram as usize).clamp(1, 5),
+            ngrams,
+            words: self.flags & WORDS != 0,
+            hashes: [0; 5],
+            len: 0,
+            word: None,
+            gave_up: false,
+        })
+    }
+}
+
+impl Stream {
+    /// A unit starts: folded char `ch`, with `gap` flags of the noise before it. As
+    /// [`Extractor::ngrams_mixed`] and [`Extractor::ascii_run_words`] would read it.
+    #[inline(always)]
+    pub fn unit(&mut self, ch: u32, gap: u8, out: &mut impl Sink) {
+        let latin = ch < 0x80 && (ch as u8).is_ascii_alphanumeric();
+        if self.ngrams {
+            if latin || gap & GAP_SPACE != 0 {
+                self.len = 0;
+            }
+            if !latin {
+                let unit = mix_unit(char::from_u32(ch).unwrap_or('\u{FFFD}'));
+                let longest = self.len.min(self.n - 1);
+                for k in (1..=longest).rev() {
+                    let h = mix_step(self.hashes[k - 1], unit);
+                    self.hashes[k] = h;
+                    out.push(Occurrence { bucket: (h >> self.shift) as u32, start: 0, end: 0 });
+                }
+                let h = mix_step(0, unit);
+                self.hashes[0] = h;
+                out.push(Occurrence { bucket: (h >> self.shift) as u32, start: 0, end: 0 });
+                self.len = longest + 1;
+            }
+        }
+        if self.words {
+            if latin {
+                if gap != 0 {
+                    self.end_word(out);
+                }
+                let h = self.word.unwrap_or_else(|| fnv(FNV_OFFSET, &[TAG_WORD]));
+                let b = if (ch as u8).is_ascii_digit() { b'0' } else { ch as u8 };
+                self.word = Some((h ^ b as u64).wrapping_mul(FNV_PRIME));
+            } else if char::from_u32(ch).is_some_and(is_han) {
+                self.end_word(out);
+            } else {
+                self.gave_up = true; // a word run with other chars: UAX #29 over a buffer
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn end_word(&mut self, out: &mut impl Sink) {
+        if let Some(h) = self.word.take() {
+            let bucket = ((h ^ (h >> 32)) as u32) & ((1u32 << self.bits) - 1);
+            out.push(Occurrence { bucket, start: 0, end: 0 });
+        }
+    }
+
+    /// The text ends.
+    pub fn end(&mut self, out: &mut impl Sink) {
+        self.end_word(out);
+    }
+
+    /// Whether a unit came that the stream cannot read (then its sums are incomplete).
+    pub fn gave_up(&self) -> bool {
+        self.gave_up
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
