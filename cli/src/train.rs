@@ -35,6 +35,9 @@ pub struct TrainArgs {
     /// Hash space: 2^bits buckets.
     #[arg(long, default_value_t = 18)]
     bits: u8,
+    /// Longest character n-gram (0: no character n-grams).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=5))]
+    max_ngram: u8,
     /// Category of risky texts without a `--head` match.
     #[arg(long, default_value = "hate")]
     category: String,
@@ -103,6 +106,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode, CliError> {
         epochs: args.epochs,
         valid: args.valid,
         bits: args.bits,
+        max_ngram: args.max_ngram,
         words: !args.no_words,
         han_words: !args.no_words && !args.no_han_words,
         prune: args.prune,
