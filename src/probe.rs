@@ -17,7 +17,6 @@
 //! Latin word or whose term does not allow pinyin (the full scan rejects them all).
 
 use crate::matcher::{State, Stepper};
-use crate::model::{Sink, Stream};
 use crate::lexicon::EvasionSet;
 use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Started, Syllables, Unit, GAP_NOISE, MAX_WORD};
 
@@ -106,14 +105,6 @@ impl Probe<'_> {
             Flow::Go => Some(lane.units),
             Flow::Stop | Flow::Bail => None,
         }
-    }
-
-    /// The fast lane's probe that also feeds the learned scorer's features to `sink` through
-    /// `stream` as units come: [`Flow::Go`] when the text holds no candidate (then `sink` has
-    /// every feature, unless [`Stream::gave_up`]); otherwise the text needs the full scan.
-    pub fn sums(&self, text: &str, stream: &mut Stream, sink: &mut impl Sink) -> Flow {
-        let mut lane = Fused { quick: self.quick(), stream, sink };
-        self.folder.fold_fast(text, &mut lane)
     }
 
     /// The probe on the general fold.
@@ -408,52 +399,6 @@ impl Lane for Collect<'_, '_> {
             last.end = last_end as u32;
         }
         self.quick.end(last_end)
-    }
-}
-
-/// The fast lane's probe that also feeds the learned scorer's features as units come (see
-/// [`Probe::sums`]). Nothing is kept: a text that needs its explanation is folded again.
-struct Fused<'p, 'a, 's, S> {
-    quick: Quick<'p, 'a>,
-    stream: &'s mut Stream,
-    sink: &'s mut S,
-}
-
-impl<S: Sink> Lane for Fused<'_, '_, '_, S> {
-    #[inline(always)]
-    fn unit(&mut self, ch: u32, at: Started) -> Flow {
-        let flow = self.quick.unit(ch, at);
-        if flow == Flow::Go {
-            self.stream.unit(ch, at.gap, self.sink);
-        }
-        flow
-    }
-
-    #[inline(always)]
-    fn letter(&mut self, letter: u8, at: Started) -> Flow {
-        let flow = self.quick.letter(letter, at);
-        if flow == Flow::Go {
-            self.stream.unit(letter as u32, at.gap, self.sink);
-        }
-        flow
-    }
-
-    #[inline(always)]
-    fn word(&mut self, letters: Option<&[u8]>) -> Flow {
-        self.quick.word(letters)
-    }
-
-    #[inline(always)]
-    fn repeat(&mut self) {
-        self.quick.repeat();
-    }
-
-    fn end(&mut self, last_end: usize) -> Flow {
-        let flow = self.quick.end(last_end);
-        if flow == Flow::Go {
-            self.stream.end(self.sink);
-        }
-        flow
     }
 }
 

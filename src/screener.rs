@@ -15,8 +15,8 @@ use crate::lexicon::{Boundary, Diagnostic, Evasion, EvasionSet, Lexicon, Lexicon
 use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIMIT};
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
-use crate::model::{Feed, Model, ModelFeatures, Sink, Stream, Sums};
-use crate::normalize::{is_han, is_han_lead, Flow, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::model::{Model, ModelFeatures};
+use crate::normalize::{is_han, is_han_lead, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::probe::{CharCheck, Probe};
 use crate::score::{self, round, Evidence};
@@ -149,23 +149,6 @@ pub struct Screener {
     /// The most units a match of an allow phrase spans (0: no allow phrases), for
     /// [`Screener::scan_pieces`].
     allow_units: usize,
-}
-
-/// The model's features as the probe folds a text (see [`Probe::sums`]); `flow` gets the fold's
-/// outcome.
-struct ProbeFeed<'p, 'a, 's> {
-    probe: &'p Probe<'a>,
-    text: &'s str,
-    stream: &'s mut Stream,
-    flow: &'s mut Flow,
-}
-
-impl Feed for ProbeFeed<'_, '_, '_> {
-    #[inline(always)]
-    fn feed<S: Sink>(self, sink: &mut S) -> bool {
-        *self.flow = self.probe.sums(self.text, self.stream, sink);
-        *self.flow == Flow::Go && !self.stream.gave_up()
-    }
 }
 
 impl fmt::Debug for Screener {
@@ -776,8 +759,6 @@ impl Screener {
         };
         let mut findings = Findings::default();
         let mut view = View::default();
-        // The model's sums, when the probe took them on its way (the text then has no candidate).
-        let mut sums: Option<Sums> = None;
         // A long text without the model: only the pieces the probe flags are scanned in full.
         let by_pieces = model.is_none() && text.len() >= PIECES_FROM && self.scan_pieces(text, segmenter, shadow_live, &mut findings);
         if !by_pieces {
@@ -792,27 +773,13 @@ impl Screener {
                 (None, _) => true,
                 (Some(p), None) => p.finds(text),
                 (Some(_), Some(_)) if !text.bytes().take(48).any(is_han_lead) => true,
-                (Some(p), Some(m)) => {
-                    // The model's features summed as the probe folds (`Probe::sums`), when the
-                    // model's features allow; else (or when a word run needs UAX #29) the units
-                    // kept for the scorer.
-                    let mut flow = Flow::Go;
-                    let streamed = m.stream().and_then(|mut stream| m.sums_of(ProbeFeed { probe: &p, text, stream: &mut stream, flow: &mut flow }));
-                    match (flow, streamed) {
-                        (Flow::Go, Some(s)) => {
-                            sums = Some(s);
-                            false
-                        }
-                        (Flow::Go, None) => match p.units(text) {
-                            Some(units) => {
-                                view = View { text: String::new(), units };
-                                false
-                            }
-                            None => true,
-                        },
-                        _ => true,
+                (Some(p), Some(_)) => match p.units(text) {
+                    Some(units) => {
+                        view = View { text: String::new(), units };
+                        false
                     }
-                }
+                    None => true,
+                },
             };
             if candidates {
                 view = self.folder.fold(text);
@@ -888,17 +855,7 @@ impl Screener {
         // A category the model may not block on its own: its decision is capped at what the
         // lexicon alone gives, or review (see docs/model.md, "Decision rule").
         let mut capped: Option<&str> = None;
-        let judgement = model.map(|m| {
-            let judgement = match sums.take() {
-                Some(sums) => m.judge_sums(sums, self.model_features, |head, norm| {
-                    // Wanted (the model flags the text, or always): the units, from the fast lane again.
-                    let units = self.probe().and_then(|p| p.units(text)).expect("the fast lane folded this text without a candidate");
-                    m.explain(text, &View { text: String::new(), units }, segmenter, &hits, head, norm)
-                }),
-                None => m.judge(text, &view, segmenter, &hits, self.model_features),
-            };
-            (m, judgement)
-        });
+        let judgement = model.map(|m| (m, m.judge(text, &view, segmenter, &hits, self.model_features)));
         let mut evidence: Vec<Evidence<'_>> = hits
             .iter()
             .map(|h| Evidence { id: &h.term, category: &h.category, signal: h.signal, weight: h.weight })

@@ -23,8 +23,7 @@ use crate::boundary::Segmenter;
 use crate::normalize::View;
 use crate::span::spans;
 use crate::verdict::{Decision, Hit, ModelFeature, ModelVerdict};
-pub(crate) use features::{Sink, Stream};
-use features::{Extractor, Occurrence};
+use features::{Extractor, Occurrence, Sink};
 use format::MAX_HEADS;
 
 pub use format::{ModelError, MAGIC, VERSION};
@@ -154,38 +153,21 @@ impl Model {
     /// top-8 checks per occurrence), then spans and strings of 8 features on every scan, was
     /// ≈ 27k of the model's ≈ 29k extra instructions per text (see docs/model.md, "Cost").
     pub(crate) fn judge(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], explain: ModelFeatures) -> Judgement {
-        let sums = self.sums_of(Extract { extractor: &self.extractor, view, segmenter, hits }).expect("extraction reads every feature");
-        self.judge_sums(sums, explain, |head, norm| self.explain(text, view, segmenter, hits, head, norm))
-    }
-
-    /// Sums every head's weights over the features `feed` gives, with the sink for this model's
-    /// shape; `None` when the feed could not give them all.
-    pub(crate) fn sums_of(&self, feed: impl Feed) -> Option<Sums> {
         let k = self.heads.len();
         let mut sums = [0i32; MAX_HEADS];
         let n = if k == 2 {
             // The default model's shape, unrolled (the generic loop costs twice as much).
             let mut sink = TwoSums { weights: &self.weights, sums: [0; 2], n: 0 };
-            if !feed.feed(&mut sink) {
-                return None;
-            }
+            self.extractor.each(view, segmenter, hits, &mut sink);
             sums[..2].copy_from_slice(&sink.sums);
             sink.n
         } else {
             let mut sink = AnySums { weights: &self.weights, k, sums: [0; MAX_HEADS], n: 0 };
-            if !feed.feed(&mut sink) {
-                return None;
-            }
+            self.extractor.each(view, segmenter, hits, &mut sink);
             sums = sink.sums;
             sink.n
         };
-        Some(Sums { sums, n })
-    }
-
-    /// The judgement on a text from its sums; `explain(head, norm)` gives the features when they
-    /// are to be listed.
-    pub(crate) fn judge_sums(&self, sums: Sums, explain: ModelFeatures, features: impl FnOnce(usize, f64) -> Vec<ModelFeature>) -> Judgement {
-        let (head, probability, norm) = self.best_head(&sums.sums[..self.heads.len()], sums.n);
+        let (head, probability, norm) = self.best_head(&sums[..k], n);
         let h = &self.heads[head];
         let decision = if probability >= h.block as f64 {
             Decision::Block
@@ -194,7 +176,11 @@ impl Model {
         } else {
             Decision::Pass
         };
-        let features = if decision != Decision::Pass || explain == ModelFeatures::Always { features(head, norm) } else { Vec::new() };
+        let features = if decision != Decision::Pass || explain == ModelFeatures::Always {
+            self.explain(text, view, segmenter, hits, head, norm)
+        } else {
+            Vec::new()
+        };
         Judgement {
             head,
             probability,
@@ -202,15 +188,9 @@ impl Model {
         }
     }
 
-    /// The features to sum for a text folded by the fast lane: a [`Stream`], if this model's
-    /// features can be had that way.
-    pub(crate) fn stream(&self) -> Option<Stream> {
-        self.extractor.stream()
-    }
-
     /// The [`TOP_FEATURES`] largest positive contributions of head `head` to a text's calibrated
     /// log-odds (`norm`: the text's feature normalization), with their spans and texts.
-    pub(crate) fn explain(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], head: usize, norm: f64) -> Vec<ModelFeature> {
+    fn explain(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], head: usize, norm: f64) -> Vec<ModelFeature> {
         let h = &self.heads[head];
         // A feature's contribution to the calibrated logit is `platt_a · scale · norm` (norm > 0)
         // times its stored weight: the sign of `platt_a · scale` says which weights explain.
@@ -275,33 +255,6 @@ impl Model {
             // Strictly below halfway, so rounding never lets the model block alone.
             Some((review + (block - review) * 0.5 * t).min(block - 1e-6).max(0.0))
         }
-    }
-}
-
-/// Every head's sum of stored weights over a text's `n` feature occurrences.
-pub(crate) struct Sums {
-    sums: [i32; MAX_HEADS],
-    n: usize,
-}
-
-/// What gives a text's features to a sink: `true` when it gave them all.
-pub(crate) trait Feed {
-    fn feed<S: Sink>(self, sink: &mut S) -> bool;
-}
-
-/// The features of a folded text, from its [`View`].
-struct Extract<'a> {
-    extractor: &'a Extractor,
-    view: &'a View,
-    segmenter: &'a Segmenter,
-    hits: &'a [Hit],
-}
-
-impl Feed for Extract<'_> {
-    #[inline(always)]
-    fn feed<S: Sink>(self, sink: &mut S) -> bool {
-        self.extractor.each(self.view, self.segmenter, self.hits, sink);
-        true
     }
 }
 
