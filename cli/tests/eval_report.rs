@@ -151,17 +151,8 @@ fn eval_by_source() {
                 counts[i] += 1;
             }
         }
-        let v = json(prescreen(&[
-            "eval",
-            path,
-            "--lexicon",
-            "default",
-            "--today",
-            today,
-            "--profile",
-            profile,
-            "--json",
-        ]));
+        let args = ["eval", path, "--lexicon", "default", "--today", today, "--profile", profile];
+        let v = json(prescreen(&[&args[..], &["--json"]].concat()));
         let by_source = &v["by_source"];
         for (key, want) in ["lexicon_only", "model_only", "combined"]
             .iter()
@@ -189,16 +180,7 @@ fn eval_by_source() {
             "{expected:?} under {profile}"
         );
 
-        let text = prescreen(&[
-            "eval",
-            path,
-            "--lexicon",
-            "default",
-            "--today",
-            today,
-            "--profile",
-            profile,
-        ]);
+        let text = prescreen(&args);
         let text = String::from_utf8(text.stdout).unwrap();
         for needle in [
             "by source (review+block)",
