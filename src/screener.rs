@@ -539,7 +539,7 @@ impl Screener {
 
     /// The segmenter (for tests of what reads words).
     #[cfg(test)]
-    pub(crate) fn segmenter_for_tests(&self) -> &Segmenter {
+    pub(crate) fn segmenter(&self) -> &Segmenter {
         &self.segmenter
     }
 

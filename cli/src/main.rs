@@ -41,6 +41,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
@@ -58,3 +59,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Dies quietly on a closed pipe (`prescreen eval data.jsonl | head`), as command-line tools do:
+/// Rust ignores SIGPIPE, so a write to a closed stdout would otherwise panic in `println!`.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: setting a signal's disposition to its default at the start of `main`, before any
+    // thread exists, has no precondition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

@@ -274,3 +274,24 @@ fn model_features_flag() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: flagged, always"));
 }
+
+/// A reader that stops early (`prescreen eval … | head -1`) ends the command quietly: no panic
+/// message about a broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prescreen"))
+        // Far more output than a pipe buffers (64 KiB), so the writes after the reader stops fail.
+        .args(["eval", concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/cn_labelled_dev.jsonl"), "--top", "1500"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap(); // then the pipe closes
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("texts"), "{first}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}

@@ -474,7 +474,7 @@ mod tests {
                 if !is_han(run[0].ch) && run.iter().all(|u| u.ch.is_ascii_alphanumeric()) {
                     let (mut got, mut want) = (Vec::new(), Vec::new());
                     ex.ascii_run_words(run, &mut got);
-                    ex.run_words(run, false, screener.segmenter_for_tests(), &mut buf, &mut owner, &mut want);
+                    ex.run_words(run, false, screener.segmenter(), &mut buf, &mut owner, &mut want);
                     assert_eq!(got, want, "{text:?}");
                     direct += 1;
                 }

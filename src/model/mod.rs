@@ -34,9 +34,10 @@ const TOP_FEATURES: usize = 8;
 /// When a verdict's `model.features` lists the model's top contributions.
 ///
 /// Building the list is a second pass over the text's features plus the spans and strings of up
-/// to 8 of them, most of what the model costs on a text it scores low; and on such a text the
-/// list explains a score that changes nothing. So by default it is built when the model flags the
-/// text; a reviewer's view (the demo page) asks for it always.
+/// to 8 of them: ≈ 12k instructions on a 100-char Chinese text (callgrind), where the rest of the
+/// model's extra cost is ≈ 14k. On a text the model does not flag, the list explains a score that
+/// changes nothing. So by default it is built when the model flags the text; a reviewer's view
+/// (the demo page) asks for it always.
 ///
 /// ```
 /// use prescreen::{ModelFeatures, Screener};
@@ -149,9 +150,10 @@ impl Model {
     /// A first pass over the features only sums every head's weights. A text that needs its
     /// explanation gets a second pass for the winning head, which keeps a bounded list of its
     /// [`TOP_FEATURES`] largest positive contributions as they come ([`Top`]; no occurrence is
-    /// stored). Measured with callgrind on 100-char Chinese texts: one pass doing both (two
-    /// top-8 checks per occurrence), then spans and strings of 8 features on every scan, was
-    /// ≈ 27k of the model's ≈ 29k extra instructions per text (see docs/model.md, "Cost").
+    /// stored). Measured with callgrind on 100-char Chinese texts: building the explanation on
+    /// every scan (two top-8 checks per occurrence in the one pass, then spans and strings of 8
+    /// features) was ≈ 12k of the model's ≈ 29k extra instructions per text (docs/model.md,
+    /// "Cost").
     pub(crate) fn judge(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], explain: ModelFeatures) -> Judgement {
         let k = self.heads.len();
         let mut sums = [0i32; MAX_HEADS];
