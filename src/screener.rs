@@ -556,15 +556,37 @@ impl Screener {
     /// thresholds unless the lexicon overrides it). Over-long texts are handled as by
     /// [`Screener::scan`].
     pub fn scan_with_profile(&self, text: &str, profile: &str) -> Result<Verdict, UnknownProfile> {
-        match self.lexicon.profile(profile) {
-            Some(p) => Ok(self.scan_capped(text, |t| self.scan_inner(t, Some(p), profile, true))),
-            None if profile == "default" => Ok(self.scan_capped(text, |t| self.scan_inner(t, None, profile, true))),
+        let p = self.profile_named(profile)?;
+        Ok(self.scan_capped(text, |t| self.scan_inner(t, p, profile, true)))
+    }
+
+    /// Scans a text under a named profile with the learned scorer off: the lexicon's verdict
+    /// alone (for evaluation: lexicon-only against combined figures, as
+    /// [`Screener::scan_without_model`] for the `default` profile).
+    ///
+    /// ```
+    /// let screener = prescreen::Screener::default();
+    /// let v = screener.scan_with_profile_without_model("河南人素质真差，滚回老家去", "minors").unwrap();
+    /// assert!(v.model.is_none() && v.profile == "minors");
+    /// assert!(screener.scan_with_profile_without_model("x", "no such profile").is_err());
+    /// ```
+    pub fn scan_with_profile_without_model(&self, text: &str, profile: &str) -> Result<Verdict, UnknownProfile> {
+        let p = self.profile_named(profile)?;
+        Ok(self.scan_capped(text, |t| self.scan_inner(t, p, profile, false)))
+    }
+
+    /// The lexicon's profile of this name (`None` for `default` when the lexicon does not
+    /// define it: the categories' own thresholds), or the error naming the profiles there are.
+    fn profile_named(&self, name: &str) -> Result<Option<&Profile>, UnknownProfile> {
+        match self.lexicon.profile(name) {
+            Some(p) => Ok(Some(p)),
+            None if name == "default" => Ok(None),
             None => {
                 let mut known: Vec<String> = self.lexicon.profiles.iter().map(|p| p.name.clone()).collect();
                 if !known.iter().any(|k| k == "default") {
                     known.insert(0, "default".into());
                 }
-                Err(UnknownProfile { name: profile.to_string(), known })
+                Err(UnknownProfile { name: name.to_string(), known })
             }
         }
     }

@@ -276,21 +276,15 @@ impl Screener {
     /// model alone would ask for review or block) or `"always"`.
     #[wasm_bindgen(getter, js_name = modelFeatures, unchecked_return_type = "ModelFeatures")]
     pub fn model_features(&self) -> String {
-        match self.inner.model_features() {
-            ModelFeatures::Flagged => "flagged",
-            ModelFeatures::Always => "always",
-        }
-        .to_string()
+        self.inner.model_features().name().to_string()
     }
 
     /// Sets when verdicts list the learned scorer's features; throws on another value than
     /// `"flagged"` or `"always"`.
     #[wasm_bindgen(setter, js_name = modelFeatures)]
     pub fn set_model_features(&mut self, #[wasm_bindgen(unchecked_param_type = "ModelFeatures")] when: String) -> Result<(), JsError> {
-        let when = match when.as_str() {
-            "flagged" => ModelFeatures::Flagged,
-            "always" => ModelFeatures::Always,
-            other => return Err(js_error(format_args!("modelFeatures must be \"flagged\" or \"always\", not {other:?}"))),
+        let Some(when) = ModelFeatures::parse(&when) else {
+            return Err(js_error(format_args!("modelFeatures must be \"flagged\" or \"always\", not {when:?}")));
         };
         self.inner.set_model_features(when);
         Ok(())

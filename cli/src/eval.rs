@@ -77,18 +77,6 @@ struct Sources {
     model: Decision,
 }
 
-/// Where the lexicon-only verdict of a text comes from.
-enum LexiconOnly {
-    /// The model is off (`--no-model`, or the lexicon or profile says `model = false`): the
-    /// verdict is already the lexicon's, and there are no per-source figures.
-    NoModel,
-    /// The default profile: [`Screener::scan_without_model`].
-    WithoutModel,
-    /// Another profile (`scan_without_model` knows only the default one): the same lexicon
-    /// compiled again without the model.
-    Screener(Box<Screener>),
-}
-
 /// A mistake shown to the user.
 #[derive(Serialize, Clone)]
 struct Example {
@@ -232,21 +220,6 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
     let (reader, parser, settings) = input_args.open(Some(&args.data), args.screen.max_input_bytes)?;
     let screener = args.screen.load()?;
     let profile = args.screen.profile.as_str();
-    // `screener.model()` is there even when the lexicon or the profile turns the model off; a
-    // verdict has a `model` field exactly when the model took part.
-    let has_model = screener
-        .scan_with_profile("", profile)
-        .expect("profile checked at load")
-        .model
-        .is_some();
-    let lexicon_only = match (has_model, profile) {
-        (false, _) => LexiconOnly::NoModel,
-        (true, "default") => LexiconOnly::WithoutModel,
-        (true, _) => LexiconOnly::Screener(Box::new(
-            Screener::with_model(screener.lexicon().clone(), None)?
-                .with_max_input_bytes(screener.max_input_bytes()),
-        )),
-    };
     let (label_field, category_field) = (args.label_field.as_str(), args.category_field.as_str());
     let top = args.top;
 
@@ -256,7 +229,6 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
     let map = |raw| {
         scan_row(
             &screener,
-            &lexicon_only,
             profile,
             label_field,
             category_field,
@@ -319,7 +291,6 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
 
 fn scan_row(
     screener: &Screener,
-    lexicon_only: &LexiconOnly,
     profile: &str,
     label_field: &str,
     category_field: &str,
@@ -336,21 +307,14 @@ fn scan_row(
     let verdict = screener
         .scan_with_profile(&text, profile)
         .expect("profile checked at start");
-    let lexicon = match lexicon_only {
-        LexiconOnly::NoModel => None,
-        LexiconOnly::WithoutModel => Some(screener.scan_without_model(&text).decision),
-        LexiconOnly::Screener(s) => Some(
-            s.scan_with_profile(&text, profile)
-                .expect("profile checked at start")
-                .decision,
-        ),
-    };
-    let sources = lexicon.map(|lexicon| Sources {
-        lexicon,
-        model: verdict
-            .model
-            .as_ref()
-            .map_or(Decision::Pass, |m| m.decision),
+    // A verdict has a `model` field exactly when the model took part (`--no-model`, or the
+    // lexicon or profile saying `model = false`, leaves it out): then no per-source figures.
+    let sources = verdict.model.as_ref().map(|m| Sources {
+        lexicon: screener
+            .scan_with_profile_without_model(&text, profile)
+            .expect("profile checked at start")
+            .decision,
+        model: m.decision,
     });
     let flagged = verdict.decision >= Decision::Review;
     let hit_categories = verdict.hits.iter().map(|h| h.category.clone()).collect();

@@ -282,7 +282,7 @@ impl Extractor {
                 out.push(Occurrence { bucket: self.bucket(h), start: run[first].start, end: run[k - 1].end });
                 (h, first) = (seed, k);
             }
-            h = (h ^ fold_digit(u.ch) as u64).wrapping_mul(FNV_PRIME);
+            h = fnv(h, &[fold_digit(u.ch) as u8]); // ASCII: the char is its one UTF-8 byte
         }
         if let Some(last) = run.last() {
             out.push(Occurrence { bucket: self.bucket(h), start: run[first].start, end: last.end });

@@ -60,6 +60,24 @@ pub enum ModelFeatures {
     Always,
 }
 
+impl ModelFeatures {
+    /// Both settings.
+    pub const ALL: [ModelFeatures; 2] = [ModelFeatures::Flagged, ModelFeatures::Always];
+
+    /// The setting's name (`flagged`, `always`), as the JS package and the CLI spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelFeatures::Flagged => "flagged",
+            ModelFeatures::Always => "always",
+        }
+    }
+
+    /// The setting of this name.
+    pub fn parse(s: &str) -> Option<ModelFeatures> {
+        ModelFeatures::ALL.into_iter().find(|m| m.name() == s)
+    }
+}
+
 /// One head of a model: a category, its dequantization scale, and its calibration and
 /// thresholds (on the calibrated probability).
 #[derive(Debug, Clone, PartialEq)]
