@@ -65,6 +65,7 @@
 
 mod boundary;
 pub mod check;
+mod embedded;
 pub mod lexicon;
 mod limit;
 mod matcher;

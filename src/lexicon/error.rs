@@ -87,16 +87,22 @@ impl SourceMap {
     }
 
     pub fn concatenated(parts: &[(&str, &str)]) -> (SourceMap, String) {
-        let mut text = String::new();
         let mut starts = Vec::new();
+        let text = SourceMap::join(parts, |name, at| starts.push((name.to_string(), at)));
+        (SourceMap::new(starts, &text), text)
+    }
+
+    /// The parts as one text (each ending with a newline), calling `start(name, offset)` for each.
+    pub fn join(parts: &[(&str, &str)], mut start: impl FnMut(&str, usize)) -> String {
+        let mut text = String::with_capacity(parts.iter().map(|(_, p)| p.len() + 1).sum());
         for (name, part) in parts {
-            starts.push((name.to_string(), text.len()));
+            start(name, text.len());
             text.push_str(part);
             if !part.ends_with('\n') {
                 text.push('\n');
             }
         }
-        (SourceMap::new(starts, &text), text)
+        text
     }
 
     pub fn diagnostic(&self, offset: usize, message: impl Into<String>) -> Diagnostic {

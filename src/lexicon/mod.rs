@@ -5,6 +5,7 @@
 //! are merged and cross-checked by [`LexiconBuilder::build`]. Only a complete, valid lexicon ever
 //! comes out: there is no half-loaded state.
 
+pub(crate) mod blob;
 mod date;
 mod error;
 mod read;
@@ -19,6 +20,8 @@ pub use date::{Date, DateError};
 pub use error::{Diagnostic, LexiconError};
 pub(crate) use error::SourceMap;
 use read::shown;
+
+use crate::embedded::{DEFAULT_BLOB, DEFAULT_PARTS};
 pub use read::MAX_TERM_CHARS;
 
 /// The three tiers of risk signal.
@@ -470,9 +473,6 @@ impl Format {
     }
 }
 
-/// The files of the embedded default lexicon, in load order.
-const DEFAULT_PARTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/default_parts.rs"));
-
 impl Lexicon {
     /// Parses a complete lexicon from TOML text.
     ///
@@ -548,7 +548,7 @@ impl Default for Lexicon {
 }
 
 /// One parsed file (or the embedded default), not yet merged or cross-checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Layer {
     /// The file it was read from (for problems of the whole lexicon).
     pub file: String,
@@ -648,8 +648,11 @@ impl LexiconBuilder {
 
     /// Adds the embedded default lexicon, returning its error instead of panicking (for checks).
     pub fn try_add_default(mut self) -> Result<Self, LexiconError> {
-        let (map, text) = SourceMap::concatenated(DEFAULT_PARTS);
-        let mut layer = read::read_layer(&map, &text, Format::Toml)?;
+        // What build.rs read ahead of time, else (it could not: the error is the TOML's) read now.
+        let mut layer = match blob::decode(DEFAULT_BLOB, DEFAULT_PARTS) {
+            Some(layer) => layer,
+            None => blob::read_default(DEFAULT_PARTS)?,
+        };
         layer.file = "default".to_string();
         self.layers.push(layer);
         Ok(self)
