@@ -33,8 +33,12 @@ fn short_texts(c: &mut Criterion) {
         }
         let mut group = c.benchmark_group(format!("model_extra_cost_100_chars_{lang}"));
         group.throughput(Throughput::Elements(texts.len() as u64));
-        group.bench_function("lexicon_only", |b| b.iter(|| texts.iter().map(|t| without.scan(black_box(t)).hits.len()).sum::<usize>()));
-        group.bench_function("lexicon_and_model", |b| b.iter(|| texts.iter().map(|t| with.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.bench_function("lexicon_only", |b| {
+            b.iter(|| texts.iter().map(|t| without.scan(black_box(t)).hits.len()).sum::<usize>())
+        });
+        group.bench_function("lexicon_and_model", |b| {
+            b.iter(|| texts.iter().map(|t| with.scan(black_box(t)).hits.len()).sum::<usize>())
+        });
         group.finish();
     }
 }

@@ -80,7 +80,10 @@ impl Peers {
             ("sensitive_rs_replace", Box::new(|t| self.sensitive.replace(t, '*').len())),
         ];
         if english {
-            out.push(("rustrict", Box::new(|t| rustrict::Censor::from_str(t).analyze().is(rustrict::Type::INAPPROPRIATE) as usize)));
+            out.push((
+                "rustrict",
+                Box::new(|t| rustrict::Censor::from_str(t).analyze().is(rustrict::Type::INAPPROPRIATE) as usize),
+            ));
             out.push(("censor", Box::new(|t| censor::Censor::Standard.check(t) as usize)));
         }
         out

@@ -19,11 +19,18 @@ fn synthetic(n: usize) -> Lexicon {
     for i in 0..n {
         let text = if i % 2 == 0 {
             let k = i / 2;
-            format!("{}{}{}", han[k % han.len()], han[(k / han.len() + 3 * k) % han.len()], han[(k * 7 + 1) % han.len()])
+            format!(
+                "{}{}{}",
+                han[k % han.len()],
+                han[(k / han.len() + 3 * k) % han.len()],
+                han[(k * 7 + 1) % han.len()]
+            )
         } else {
             format!("zq{:x}w", i * 2654435761usize % 0xFFFFFF)
         };
-        toml.push_str(&format!("[[term]]\nid = \"t{i}\"\ntext = \"{text}\"\ncategory = \"x\"\nsignal = \"implicit\"\nweight = 0.5\n"));
+        toml.push_str(&format!(
+            "[[term]]\nid = \"t{i}\"\ntext = \"{text}\"\ncategory = \"x\"\nsignal = \"implicit\"\nweight = 0.5\n"
+        ));
     }
     Lexicon::from_toml_str(&toml).unwrap()
 }
@@ -65,9 +72,15 @@ fn scan_short(c: &mut Criterion) {
         let bytes: usize = texts.iter().map(String::len).sum();
         let mut group = c.benchmark_group(format!("short_benign_{name}"));
         group.throughput(Throughput::Elements(texts.len() as u64));
-        group.bench_function("prescreen", |b| b.iter(|| texts.iter().map(|t| screener.scan(black_box(t)).hits.len()).sum::<usize>()));
-        group.bench_function("prescreen_lexicon_only", |b| b.iter(|| texts.iter().map(|t| plain.scan(black_box(t)).hits.len()).sum::<usize>()));
-        group.bench_function("bare_aho_corasick", |b| b.iter(|| texts.iter().map(|t| bare_scan(&ac, black_box(t))).sum::<usize>()));
+        group.bench_function("prescreen", |b| {
+            b.iter(|| texts.iter().map(|t| screener.scan(black_box(t)).hits.len()).sum::<usize>())
+        });
+        group.bench_function("prescreen_lexicon_only", |b| {
+            b.iter(|| texts.iter().map(|t| plain.scan(black_box(t)).hits.len()).sum::<usize>())
+        });
+        group.bench_function("bare_aho_corasick", |b| {
+            b.iter(|| texts.iter().map(|t| bare_scan(&ac, black_box(t))).sum::<usize>())
+        });
         group.finish();
         let _ = bytes;
     }
@@ -77,7 +90,9 @@ fn scan_short(c: &mut Criterion) {
     if !texts.is_empty() {
         let mut group = c.benchmark_group("short_benign_zh_10k_terms");
         group.throughput(Throughput::Elements(texts.len() as u64));
-        group.bench_function("prescreen", |b| b.iter(|| texts.iter().map(|t| big.scan(black_box(t)).hits.len()).sum::<usize>()));
+        group.bench_function("prescreen", |b| {
+            b.iter(|| texts.iter().map(|t| big.scan(black_box(t)).hits.len()).sum::<usize>())
+        });
         group.finish();
     }
 }

@@ -5,9 +5,8 @@ use std::{env, fs, path::Path};
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cases");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut files: Vec<_> =
+        fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "jsonl"));
     files.sort();
     let mut out = String::from("[\n");

@@ -62,12 +62,15 @@ fn benign(file: &str, fallback: &str) -> String {
 fn overlap_lexicon() -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut seen = std::collections::HashSet::new();
-    let mut toml = String::from("[lexicon]\nname = \"overlap-10k\"\n\n[[category]]\nid = \"x\"\nreview = 0.4\nblock = 0.85\n");
+    let mut toml =
+        String::from("[lexicon]\nname = \"overlap-10k\"\n\n[[category]]\nid = \"x\"\nreview = 0.4\nblock = 0.85\n");
     while seen.len() < 10_000 {
         let len = 6 + rng.below(3);
         let term: String = (0..len).map(|_| ALPHABET[rng.below(10)]).collect();
         if seen.insert(term.clone()) {
-            toml.push_str(&format!("\n[[term]]\ntext = \"{term}\"\ncategory = \"x\"\nsignal = \"implicit\"\nweight = 0.5\n"));
+            toml.push_str(&format!(
+                "\n[[term]]\ntext = \"{term}\"\ncategory = \"x\"\nsignal = \"implicit\"\nweight = 0.5\n"
+            ));
         }
     }
     toml
@@ -76,8 +79,14 @@ fn overlap_lexicon() -> String {
 fn input(name: &str, bytes: usize) -> (Screener, String) {
     let default = || Screener::default();
     let (screener, text) = match name {
-        "benign-zh" => (default(), repeat_to(&benign("cn_benign_dev.txt", "今天天气很好，我们一起去公园散步，顺便买点水果。\n"), bytes)),
-        "benign-en" => (default(), repeat_to(&benign("en_benign_dev.txt", "The weather is nice today, so we walked to the park.\n"), bytes)),
+        "benign-zh" => (
+            default(),
+            repeat_to(&benign("cn_benign_dev.txt", "今天天气很好，我们一起去公园散步，顺便买点水果。\n"), bytes),
+        ),
+        "benign-en" => (
+            default(),
+            repeat_to(&benign("en_benign_dev.txt", "The weather is nice today, so we walked to the park.\n"), bytes),
+        ),
         "one-char" => (default(), repeat_to("冰", bytes)),
         "digits" => (default(), repeat_to("1", bytes)),
         "dense-hits" => {
@@ -88,7 +97,11 @@ fn input(name: &str, bytes: usize) -> (Screener, String) {
             (default(), text)
         }
         "overlap-10k" => {
-            let lexicon = LexiconBuilder::new().add("overlap-10k.toml", &overlap_lexicon(), Format::Toml).unwrap().build().unwrap();
+            let lexicon = LexiconBuilder::new()
+                .add("overlap-10k.toml", &overlap_lexicon(), Format::Toml)
+                .unwrap()
+                .build()
+                .unwrap();
             let mut rng = Rng(42);
             let mut text = String::with_capacity(bytes + 3);
             while text.len() < bytes {
@@ -137,21 +150,38 @@ fn svg(rows: &[Row], sizes: &[usize]) -> String {
     let xs: Vec<f64> = sizes.iter().map(|&s| (s as f64).log10()).collect();
     let (x0, x1) = (xs[0] - 0.1, xs[xs.len() - 1] + 0.1);
     let ys: Vec<f64> = rows.iter().map(|r| r.seconds.max(1e-4).log10()).collect();
-    let (y0, y1) = (ys.iter().cloned().fold(f64::MAX, f64::min).floor(), ys.iter().cloned().fold(f64::MIN, f64::max).ceil());
+    let (y0, y1) =
+        (ys.iter().cloned().fold(f64::MAX, f64::min).floor(), ys.iter().cloned().fold(f64::MIN, f64::max).ceil());
     let px = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
     let py = |y: f64| h - bottom - (y - y0) / (y1 - y0).max(1e-9) * (h - bottom - top);
     let colors = ["#1565c0", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00", "#00838f"];
-    let mut s = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/><text x="{left}" y="22" font-size="14" font-weight="bold">prescreen: scan time against text size (log–log; linear = slope 1)</text>"#);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/><text x="{left}" y="22" font-size="14" font-weight="bold">prescreen: scan time against text size (log–log; linear = slope 1)</text>"#
+    );
     for y in (y0 as i64)..=(y1 as i64) {
         let yy = py(y as f64);
-        s += &format!(r##"<line x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#eee"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##, w - right, left - 6.0, yy + 4.0, fmt_seconds(10f64.powi(y as i32)));
+        s += &format!(
+            r##"<line x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#eee"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            w - right,
+            left - 6.0,
+            yy + 4.0,
+            fmt_seconds(10f64.powi(y as i32))
+        );
     }
     for (&x, &mb) in xs.iter().zip(sizes) {
         let xx = px(x);
-        s += &format!(r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{top}" y2="{}" stroke="#eee"/><text x="{xx:.1}" y="{}" text-anchor="middle">{mb} MB</text>"##, h - bottom, h - bottom + 18.0);
+        s += &format!(
+            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{top}" y2="{}" stroke="#eee"/><text x="{xx:.1}" y="{}" text-anchor="middle">{mb} MB</text>"##,
+            h - bottom,
+            h - bottom + 18.0
+        );
     }
     for (k, name) in INPUTS.iter().enumerate() {
-        let pts: Vec<(f64, f64)> = rows.iter().filter(|r| r.input == *name).map(|r| (px((r.mb as f64).log10()), py(r.seconds.max(1e-4).log10()))).collect();
+        let pts: Vec<(f64, f64)> = rows
+            .iter()
+            .filter(|r| r.input == *name)
+            .map(|r| (px((r.mb as f64).log10()), py(r.seconds.max(1e-4).log10())))
+            .collect();
         if pts.is_empty() {
             continue;
         }
@@ -162,9 +192,18 @@ fn svg(rows: &[Row], sizes: &[usize]) -> String {
             s += &format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{c}"/>"#);
         }
         let ly = top + 20.0 + k as f64 * 20.0;
-        s += &format!(r#"<line x1="{}" x2="{}" y1="{ly}" y2="{ly}" stroke="{c}" stroke-width="2"/><text x="{}" y="{}">{name}</text>"#, w - right + 15.0, w - right + 35.0, w - right + 40.0, ly + 4.0);
+        s += &format!(
+            r#"<line x1="{}" x2="{}" y1="{ly}" y2="{ly}" stroke="{c}" stroke-width="2"/><text x="{}" y="{}">{name}</text>"#,
+            w - right + 15.0,
+            w - right + 35.0,
+            w - right + 40.0,
+            ly + 4.0
+        );
     }
-    s += &format!(r##"<text x="{left}" y="{}" fill="#666">each point: one scan of the whole text in its own process</text></svg>"##, h - 8.0);
+    s += &format!(
+        r##"<text x="{left}" y="{}" fill="#666">each point: one scan of the whole text in its own process</text></svg>"##,
+        h - 8.0
+    );
     s + "\n"
 }
 
@@ -182,7 +221,8 @@ fn main() {
         return one(&args[2], args[3].parse().unwrap());
     }
     let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    let sizes: Vec<usize> = flag("--sizes").unwrap_or_else(|| "1,10,100".into()).split(',').map(|s| s.trim().parse().unwrap()).collect();
+    let sizes: Vec<usize> =
+        flag("--sizes").unwrap_or_else(|| "1,10,100".into()).split(',').map(|s| s.trim().parse().unwrap()).collect();
     let svg_path = flag("--svg").unwrap_or_else(|| "docs/linear-time.svg".into());
     let only: Vec<String> = flag("--inputs").map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
     let exe = std::env::current_exe().unwrap();
@@ -196,12 +236,28 @@ fn main() {
             let line = String::from_utf8(out.stdout).unwrap();
             let f: Vec<&str> = line.split_whitespace().collect();
             let (before, after): (u64, u64) = (f[1].parse().unwrap(), f[2].parse().unwrap());
-            let row = Row { input: name, mb, seconds: f[0].parse().unwrap(), rss: before, scan_rss: after - before, hits: f[3].parse().unwrap(), suppressed: f[4].parse().unwrap() };
+            let row = Row {
+                input: name,
+                mb,
+                seconds: f[0].parse().unwrap(),
+                rss: before,
+                scan_rss: after - before,
+                hits: f[3].parse().unwrap(),
+                suppressed: f[4].parse().unwrap(),
+            };
             let bytes = (mb * MB) as f64;
             println!(
                 "| {} | {} MB | {:.3} s | {:.1} | {:.1} | {:.0} MB | {:.0} MB | {:.1} | {} | {} |",
-                row.input, mb, row.seconds, bytes / row.seconds / 1e6, row.seconds * 1e9 / bytes,
-                row.rss as f64 / 1e6, row.scan_rss as f64 / 1e6, row.scan_rss as f64 / bytes, row.hits, row.suppressed
+                row.input,
+                mb,
+                row.seconds,
+                bytes / row.seconds / 1e6,
+                row.seconds * 1e9 / bytes,
+                row.rss as f64 / 1e6,
+                row.scan_rss as f64 / 1e6,
+                row.scan_rss as f64 / bytes,
+                row.hits,
+                row.suppressed
             );
             rows.push(row);
         }

@@ -63,8 +63,18 @@ fn main() {
 
     type Flag<'a> = Box<dyn Fn(&str) -> bool + 'a>;
     let mut contestants: Vec<(&str, &str, bool, Flag)> = vec![
-        ("prescreen (lexicon + model)", "default lexicon", false, Box::new(|t| full.scan(t).decision != Decision::Pass)),
-        ("prescreen lexicon-only", "default lexicon", false, Box::new(|t| lexicon_only.scan(t).decision != Decision::Pass)),
+        (
+            "prescreen (lexicon + model)",
+            "default lexicon",
+            false,
+            Box::new(|t| full.scan(t).decision != Decision::Pass),
+        ),
+        (
+            "prescreen lexicon-only",
+            "default lexicon",
+            false,
+            Box::new(|t| lexicon_only.scan(t).decision != Decision::Pass),
+        ),
         ("bare aho-corasick", "prescreen's surface forms", false, Box::new(|t| bare_scan(&bare, t) > 0)),
         (
             "sensitive-rs 1.3 `find_all`",

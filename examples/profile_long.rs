@@ -2,7 +2,9 @@
 //! Run: cargo run --release --example profile_long -- [FILE]
 //! The text is FILE (default: ../shared/data/cn_benign_dev.txt) repeated to at least 1 MiB.
 fn main() {
-    let file = std::env::args().nth(1).unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/cn_benign_dev.txt").into());
+    let file = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/cn_benign_dev.txt").into());
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
     let mut long = String::new();
     while long.len() < 1 << 20 {

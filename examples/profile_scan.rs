@@ -13,7 +13,14 @@ fn main() {
         let t = Instant::now();
         let v = s.scan(&text);
         let e = t.elapsed();
-        println!("{name}: {:?} for {} bytes = {:.1} MB/s, {} hits, {} suppressed", e, text.len(), text.len() as f64 / e.as_secs_f64() / 1e6, v.hits.len(), v.suppressed.len());
+        println!(
+            "{name}: {:?} for {} bytes = {:.1} MB/s, {} hits, {} suppressed",
+            e,
+            text.len(),
+            text.len() as f64 / e.as_secs_f64() / 1e6,
+            v.hits.len(),
+            v.suppressed.len()
+        );
         let t = Instant::now();
         let mut n = 0;
         for line in text.lines() {

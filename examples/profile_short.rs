@@ -17,7 +17,8 @@ fn main() {
         short_texts::short_texts(&file, count)
     };
     let lexicon = prescreen::Lexicon::default_lexicon();
-    let s = if model { prescreen::Screener::new(lexicon) } else { prescreen::Screener::with_model(lexicon, None) }.unwrap();
+    let s =
+        if model { prescreen::Screener::new(lexicon) } else { prescreen::Screener::with_model(lexicon, None) }.unwrap();
     // Steady state: the automata as DFAs (a new screener starts on NFAs) and jieba loaded.
     s.warm_up();
     let start = std::time::Instant::now();

@@ -138,7 +138,9 @@ fn serve(server: &Server, shared: &SharedScreener, status: &Status) {
                 let mut text = String::new();
                 match request.as_reader().take(MAX_BODY).read_to_string(&mut text) {
                     // The scan loads the current screener once: the verdict is wholly from it.
-                    Ok(_) => json_response(200, serde_json::to_string(&shared.scan(&text)).expect("verdicts serialize")),
+                    Ok(_) => {
+                        json_response(200, serde_json::to_string(&shared.scan(&text)).expect("verdicts serialize"))
+                    }
                     Err(_) => error(400, "the body must be UTF-8 text"),
                 }
             }

@@ -17,6 +17,9 @@ fn main() {
         let t = Instant::now();
         let v = screener.scan("今天天气不错，我们去公园散步吧。");
         let first = t.elapsed();
-        println!("round {round}: parse {parse:?}, model {model_load:?}, compile {compile:?}, first scan {first:?} ({:?})", v.decision);
+        println!(
+            "round {round}: parse {parse:?}, model {model_load:?}, compile {compile:?}, first scan {first:?} ({:?})",
+            v.decision
+        );
     }
 }

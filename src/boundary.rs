@@ -133,7 +133,11 @@ impl Segmenter {
             lo -= 1;
         }
         let mut hi = last;
-        while hi + 1 < units.len() && hi - last < HAN_WINDOW && is_han(units[hi + 1].ch) && units[hi + 1].gap & GAP_SPACE == 0 {
+        while hi + 1 < units.len()
+            && hi - last < HAN_WINDOW
+            && is_han(units[hi + 1].ch)
+            && units[hi + 1].gap & GAP_SPACE == 0
+        {
             hi += 1;
         }
         if lo == first && hi == last {

@@ -72,7 +72,10 @@ pub fn parse_cases(file: &str, text: &str) -> Result<Vec<Case>, CaseError> {
                 file: file.to_string(),
                 line: i + 1,
                 column: 1,
-                message: format!("case `{}`: decision must be pass, review or block, found `{}`", case.id, case.decision),
+                message: format!(
+                    "case `{}`: decision must be pass, review or block, found `{}`",
+                    case.id, case.decision
+                ),
             });
         }
         cases.push(case);
@@ -194,8 +197,7 @@ pub fn check_cases(screener: &Screener, cases: &[Case]) -> Vec<Failure> {
         let missing: Vec<&str> =
             case.categories.iter().filter(|c| !verdict.categories.contains_key(*c)).map(String::as_str).collect();
         if verdict.decision.name() != case.decision || !missing.is_empty() {
-            let cats: Vec<String> =
-                verdict.categories.iter().map(|(c, s)| format!("{c} {:.2}", s.score)).collect();
+            let cats: Vec<String> = verdict.categories.iter().map(|(c, s)| format!("{c} {:.2}", s.score)).collect();
             let hits: Vec<&str> = verdict.hits.iter().map(|h| h.term.as_str()).collect();
             failures.push(Failure {
                 kind: "case",

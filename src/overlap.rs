@@ -94,7 +94,8 @@ pub(crate) struct ByStart {
 impl ByStart {
     /// Sorts `(start, end)` spans; `spans[i].2` is the index in the input.
     pub fn new(spans: impl IntoIterator<Item = (usize, usize)>) -> ByStart {
-        let mut spans: Vec<(usize, usize, usize)> = spans.into_iter().enumerate().map(|(i, (s, e))| (s, e, i)).collect();
+        let mut spans: Vec<(usize, usize, usize)> =
+            spans.into_iter().enumerate().map(|(i, (s, e))| (s, e, i)).collect();
         spans.sort_unstable();
         let size = spans.len().next_power_of_two().max(1);
         let mut tree = vec![0; 2 * size];

@@ -16,8 +16,8 @@
 //! Han characters only for a pattern that does not allow homophones; a pinyin match that cuts a
 //! Latin word or whose term does not allow pinyin (the full scan rejects them all).
 
-use crate::matcher::{State, Stepper};
 use crate::lexicon::EvasionSet;
+use crate::matcher::{State, Stepper};
 use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Started, Syllables, Unit, GAP_NOISE, MAX_WORD};
 
 /// When a match of a character pattern is a candidate.
@@ -134,7 +134,13 @@ impl Probe<'_> {
     }
 
     fn quick(&self) -> Quick<'_, '_> {
-        Quick { probe: self, char_state: self.chars.start(), syllables: self.syllables(), runs: Runs::NEW, pending: None }
+        Quick {
+            probe: self,
+            char_state: self.chars.start(),
+            syllables: self.syllables(),
+            runs: Runs::NEW,
+            pending: None,
+        }
     }
 
     /// Whether a match state holds a term whose runs the last units reach.
@@ -364,7 +370,16 @@ impl Collect<'_, '_> {
         }
         let ch = char::from_u32(ch).expect("the fold emits chars");
         let (gap, gap_chars) = (at.gap, at.gap_chars);
-        self.units.push(Unit { ch, start: at.start as u32, end: at.end as u32, norm: 0, run: 1, gap_chars, gap, via: EvasionSet::EMPTY });
+        self.units.push(Unit {
+            ch,
+            start: at.start as u32,
+            end: at.end as u32,
+            norm: 0,
+            run: 1,
+            gap_chars,
+            gap,
+            via: EvasionSet::EMPTY,
+        });
     }
 }
 
@@ -511,10 +526,10 @@ mod tests {
             texts.extend(text.lines().take(2000).map(String::from));
         }
         let pieces = [
-            "冰", "毒", "冰毒", "女", "马", "一", "三", "八", "壹", "１", "9", "ab", "Ab", "a", "s", " ", "  ", "，", "。",
-            "'", "’", "\u{0301}", "\u{FE0F}", "😀", "bing", "du", "dont", "加", "微", "信", "賭", "博", "kkk", "ass",
-            "\n", "幼", "カ", "한", "é", "3", "@", "\u{200B}", "处女座", "ma", "de", "ni", "hao", "sb", "jb", "!", "|",
-            "$", "wow", "2nd", "?", ".", "sh", "it",
+            "冰", "毒", "冰毒", "女", "马", "一", "三", "八", "壹", "１", "9", "ab", "Ab", "a", "s", " ", "  ", "，",
+            "。", "'", "’", "\u{0301}", "\u{FE0F}", "😀", "bing", "du", "dont", "加", "微", "信", "賭", "博", "kkk",
+            "ass", "\n", "幼", "カ", "한", "é", "3", "@", "\u{200B}", "处女座", "ma", "de", "ni", "hao", "sb", "jb",
+            "!", "|", "$", "wow", "2nd", "?", ".", "sh", "it",
         ];
         // Deterministic pseudo-random mixes of the pieces.
         let mut seed = 0x2545_F491_4F6C_DD1Du64;

@@ -41,7 +41,8 @@ pub(crate) struct Scores {
 }
 
 pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile: Option<&Profile>) -> Scores {
-    let mut out = Scores { decision: Decision::Pass, score: 0.0, categories: BTreeMap::new(), signals: BTreeMap::new() };
+    let mut out =
+        Scores { decision: Decision::Pass, score: 0.0, categories: BTreeMap::new(), signals: BTreeMap::new() };
     if evidence.is_empty() {
         return out;
     }
@@ -49,7 +50,8 @@ pub(crate) fn score(evidence: &[Evidence<'_>], categories: &[Category], profile:
     // Measured with callgrind on a 13-char text with one piece of evidence (the model's): three
     // SipHash maps cost ≈ 5.4k instructions per scan. Sorting also fixes the order in which
     // noisy-OR multiplies, so a score is the same to the last bit in every process.
-    let by_category = best_per_key(evidence.iter().map(|e| ((e.category, e.id), e.weight, e.signal != Signal::Borderline)));
+    let by_category =
+        best_per_key(evidence.iter().map(|e| ((e.category, e.id), e.weight, e.signal != Signal::Borderline)));
     let by_signal = best_per_key(evidence.iter().map(|e| ((e.signal, e.id), e.weight, false)));
 
     for mine in by_category.chunk_by(|a, b| a.0 .0 == b.0 .0) {

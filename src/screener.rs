@@ -164,7 +164,8 @@ impl fmt::Debug for Screener {
 impl Default for Screener {
     /// A screener on the embedded default lexicon.
     fn default() -> Screener {
-        Screener::new(Lexicon::default_lexicon()).expect("the embedded default lexicon compiles (checked by the test suite)")
+        Screener::new(Lexicon::default_lexicon())
+            .expect("the embedded default lexicon compiles (checked by the test suite)")
     }
 }
 
@@ -246,9 +247,8 @@ impl Screener {
 
         for (t, term) in lexicon.terms.iter().enumerate() {
             let term_index = t as u32;
-            let surfaces = std::iter::once((Surface::Text, term.text.as_str())).chain(
-                term.variants.iter().enumerate().map(|(k, v)| (Surface::Variant(k as u16), v.as_str())),
-            );
+            let surfaces = std::iter::once((Surface::Text, term.text.as_str()))
+                .chain(term.variants.iter().enumerate().map(|(k, v)| (Surface::Variant(k as u16), v.as_str())));
             for (surface, text) in surfaces {
                 let view = folder.fold(text);
                 if view.units.is_empty() {
@@ -359,11 +359,18 @@ impl Screener {
                 }
             })
             .collect();
-        let allow_units =
-            chars.refs.iter().flatten().filter(|p| matches!(p.surface, Surface::Allow(_))).map(|p| p.runs.len()).max().unwrap_or(0);
+        let allow_units = chars
+            .refs
+            .iter()
+            .flatten()
+            .filter(|p| matches!(p.surface, Surface::Allow(_)))
+            .map(|p| p.runs.len())
+            .max()
+            .unwrap_or(0);
         let syllable_homophones =
             syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Homophone))).collect();
-        let syllable_pinyin = syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Pinyin))).collect();
+        let syllable_pinyin =
+            syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Pinyin))).collect();
         Ok(Screener {
             char_counts,
             syllable_homophones,
@@ -679,7 +686,9 @@ impl Screener {
         let counted_ranges = RangeIndex::new(counted.iter().map(|c| (c.term, c.first, c.last)));
         suppressed.retain(|(s, _, _)| !counted_ranges.overlaps(s.term, s.first, s.last));
 
-        let range = |f: &Found| (base + view.units[f.first as usize].start as usize, base + view.units[f.last as usize].end as usize);
+        let range = |f: &Found| {
+            (base + view.units[f.first as usize].start as usize, base + view.units[f.last as usize].end as usize)
+        };
         out.counted.extend(counted.into_iter().map(|f| (f, range(&f))));
         out.suppressed.extend(suppressed.into_iter().map(|(f, reason, detail)| (f, range(&f), reason, detail)));
     }
@@ -773,7 +782,14 @@ impl Screener {
     /// One scan. Plain (`shadow_live` false): shadow terms and rules are left out, and the flag
     /// returned says whether a shadow term matched. As if live: they count, and the verdict's
     /// `shadow` holds their hits.
-    fn scan_as(&self, text: &str, profile: Option<&Profile>, profile_name: &str, use_model: bool, shadow_live: bool) -> (Verdict, bool) {
+    fn scan_as(
+        &self,
+        text: &str,
+        profile: Option<&Profile>,
+        profile_name: &str,
+        use_model: bool,
+        shadow_live: bool,
+    ) -> (Verdict, bool) {
         let model = self.model.as_ref().filter(|_| use_model && self.model_enabled(profile));
         let segmenter = match &self.shadow_segmenter {
             Some(s) if shadow_live => s,
@@ -782,7 +798,9 @@ impl Screener {
         let mut findings = Findings::default();
         let mut view = View::default();
         // A long text without the model: only the pieces the probe flags are scanned in full.
-        let by_pieces = model.is_none() && text.len() >= PIECES_FROM && self.scan_pieces(text, segmenter, shadow_live, &mut findings);
+        let by_pieces = model.is_none()
+            && text.len() >= PIECES_FROM
+            && self.scan_pieces(text, segmenter, shadow_live, &mut findings);
         if !by_pieces {
             // A text with no candidate match needs no folded view at all: without the model the
             // probe's one pass is the whole scan (see `crate::probe`); with it, the probe's fast
@@ -866,7 +884,12 @@ impl Screener {
         let mut shadow: Vec<Hit> = Vec::new();
         if shadow_live {
             shadow.extend(counted.iter().zip(&hits).filter(|((f, _), _)| self.is_shadow(f)).map(|(_, h)| h.clone()));
-            shadow.extend(rule_hits.iter().filter(|h| self.lexicon.rule(&h.term).is_some_and(|r| r.mode == Mode::Shadow)).cloned());
+            shadow.extend(
+                rule_hits
+                    .iter()
+                    .filter(|h| self.lexicon.rule(&h.term).is_some_and(|r| r.mode == Mode::Shadow))
+                    .cloned(),
+            );
             shadow.sort_by(|a, b| (a.span.byte, &a.term).cmp(&(b.span.byte, &b.term)));
         }
         hits.extend(rule_hits);
@@ -898,11 +921,13 @@ impl Screener {
         if let Some(id) = capped {
             if scores.categories.get(id).is_some_and(|c| c.decision == crate::verdict::Decision::Block) {
                 let lexicon_only = score::score(&evidence[..evidence.len() - 1], &self.lexicon.categories, profile);
-                if !matches!(lexicon_only.categories.get(id), Some(c) if c.decision == crate::verdict::Decision::Block) {
+                if !matches!(lexicon_only.categories.get(id), Some(c) if c.decision == crate::verdict::Decision::Block)
+                {
                     if let Some(c) = scores.categories.get_mut(id) {
                         c.decision = crate::verdict::Decision::Review;
                     }
-                    scores.decision = scores.categories.values().map(|c| c.decision).max().unwrap_or(crate::verdict::Decision::Pass);
+                    scores.decision =
+                        scores.categories.values().map(|c| c.decision).max().unwrap_or(crate::verdict::Decision::Pass);
                 }
             }
         }
@@ -945,7 +970,8 @@ impl Screener {
                 .iter()
                 .map(|part| hits.iter().filter(|h| h.term == *part || h.category == *part).collect())
                 .collect();
-            let indexes: Vec<ByStart> = candidates.iter().map(|c| ByStart::new(c.iter().map(|h| (h.span.char[0], h.span.char[1])))).collect();
+            let indexes: Vec<ByStart> =
+                candidates.iter().map(|c| ByStart::new(c.iter().map(|h| (h.span.char[0], h.span.char[1])))).collect();
             // Within `n` chars: the partner starts at most `n` after the anchor ends and ends at
             // most `n` before it starts.
             let partner = |anchor: &Hit, part: usize| -> Option<&Hit> {
@@ -1053,7 +1079,9 @@ fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: us
         return None;
     }
     if p.surface == Surface::Initials {
-        if !units.iter().all(|u| u.ch.is_ascii_lowercase()) || !via.is_subset(EvasionSet::EMPTY.with(Evasion::Case).with(Evasion::Width)) {
+        if !units.iter().all(|u| u.ch.is_ascii_lowercase())
+            || !via.is_subset(EvasionSet::EMPTY.with(Evasion::Case).with(Evasion::Width))
+        {
             return None;
         }
         via.insert(Evasion::Initials);
@@ -1117,5 +1145,11 @@ fn verify_syllables(view: &View, sv: &SyllableView, p: &SyllablePattern, k0: usi
     if !check_gaps(matched, &slot_gaps(&p.gaps, slots, first), &mut via, false) {
         return None;
     }
-    via.is_subset(p.allowed).then_some(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via })
+    via.is_subset(p.allowed).then_some(Found {
+        term: p.term,
+        surface: p.surface,
+        first: first as u32,
+        last: last as u32,
+        via,
+    })
 }

@@ -113,7 +113,8 @@ fn js_error(message: impl std::fmt::Display) -> JsError {
 /// has no clock of its own).
 fn today() -> Date {
     let now = js_sys::Date::new_0();
-    Date::new(now.get_utc_full_year() as i32, now.get_utc_month() + 1, now.get_utc_date()).expect("the JS clock gives a real date")
+    Date::new(now.get_utc_full_year() as i32, now.get_utc_month() + 1, now.get_utc_date())
+        .expect("the JS clock gives a real date")
 }
 
 /// One file's text, built for today.
@@ -242,7 +243,10 @@ impl Screener {
 
     /// Scans a text; the verdict as a JSON string. Throws like `scan`.
     #[wasm_bindgen(js_name = scanJson)]
-    pub fn scan_json(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString) -> Result<String, JsError> {
+    pub fn scan_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString,
+    ) -> Result<String, JsError> {
         let text = self.accept(text)?;
         Ok(to_json(&self.inner.try_scan(&text).map_err(scan_error)?))
     }
@@ -282,7 +286,10 @@ impl Screener {
     /// Sets when verdicts list the learned scorer's features; throws on another value than
     /// `"flagged"` or `"always"`.
     #[wasm_bindgen(setter, js_name = modelFeatures)]
-    pub fn set_model_features(&mut self, #[wasm_bindgen(unchecked_param_type = "ModelFeatures")] when: String) -> Result<(), JsError> {
+    pub fn set_model_features(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ModelFeatures")] when: String,
+    ) -> Result<(), JsError> {
         let Some(when) = ModelFeatures::parse(&when) else {
             return Err(js_error(format_args!("modelFeatures must be \"flagged\" or \"always\", not {when:?}")));
         };
@@ -325,16 +332,7 @@ impl Screener {
     #[wasm_bindgen(js_name = termExamples, unchecked_return_type = "string[]")]
     pub fn term_examples(&self) -> Vec<String> {
         let terms = &self.inner.lexicon().terms;
-        terms
-            .iter()
-            .flat_map(|t| {
-                t.examples
-                    .matches
-                    .iter()
-                    .chain(&t.examples.no_match)
-                    .cloned()
-            })
-            .collect()
+        terms.iter().flat_map(|t| t.examples.matches.iter().chain(&t.examples.no_match).cloned()).collect()
     }
 
     /// Number of terms in the lexicon.
@@ -384,12 +382,7 @@ mod tests {
 
     fn error_message(e: wasm_bindgen::JsError) -> String {
         let value: JsValue = e.into();
-        String::from(
-            value
-                .dyn_into::<js_sys::Error>()
-                .expect("an Error object")
-                .message(),
-        )
+        String::from(value.dyn_into::<js_sys::Error>().expect("an Error object").message())
     }
 
     #[wasm_bindgen_test]
@@ -400,10 +393,7 @@ mod tests {
         assert!(v.is_object());
         let native = serde_json::to_string(&crate::Screener::default().scan(text)).unwrap();
         assert_eq!(String::from(js_sys::JSON::stringify(&v).unwrap()), native);
-        assert_eq!(
-            get(&v, "decision").as_string().unwrap(),
-            crate::Screener::default().scan(text).decision.name()
-        );
+        assert_eq!(get(&v, "decision").as_string().unwrap(), crate::Screener::default().scan(text).decision.name());
         let hits = get(&v, "hits").dyn_into::<js_sys::Array>().unwrap();
         assert!(hits.length() > 0);
     }
@@ -426,11 +416,7 @@ mod tests {
             let v = s.scan_with_profile(&JsString::from("卖冰毒"), p).map_err(error_message).unwrap();
             assert_eq!(get(&v, "profile").as_string().unwrap(), *p);
         }
-        let message = error_message(
-            s.scan_with_profile(&JsString::from("卖冰毒"), "no-such-profile")
-                .err()
-                .unwrap(),
-        );
+        let message = error_message(s.scan_with_profile(&JsString::from("卖冰毒"), "no-such-profile").err().unwrap());
         assert!(message.contains("unknown profile"), "{message}");
     }
 
@@ -463,9 +449,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn default_lexicon_text_compiles_to_the_same_screener() {
-        let from_text = Screener::from_toml(&Screener::default_lexicon_toml())
-            .map_err(error_message)
-            .unwrap();
+        let from_text = Screener::from_toml(&Screener::default_lexicon_toml()).map_err(error_message).unwrap();
         let text = "我是处女座，买白粉笔";
         let text = JsString::from(text);
         assert_eq!(

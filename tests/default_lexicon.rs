@@ -45,7 +45,10 @@ fn default_lexicon_size_and_scope() {
     let ids: Vec<&str> = lexicon.categories.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["sexual", "violence", "hate", "selfharm", "drugs", "gambling", "fraud", "contact", "minors", "weapons", "extremism"]
+        [
+            "sexual", "violence", "hate", "selfharm", "drugs", "gambling", "fraud", "contact", "minors", "weapons",
+            "extremism"
+        ]
     );
     assert!(lexicon.profile("minors").is_some());
 }

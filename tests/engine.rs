@@ -49,7 +49,15 @@ fn engine_cases() {
         let got_suppressed: Vec<String> = verdict
             .suppressed
             .iter()
-            .map(|s| format!("{} | {} | {} | {}", s.term, s.matched, serde_json::to_value(s.reason).unwrap().as_str().unwrap(), s.detail))
+            .map(|s| {
+                format!(
+                    "{} | {} | {} | {}",
+                    s.term,
+                    s.matched,
+                    serde_json::to_value(s.reason).unwrap().as_str().unwrap(),
+                    s.detail
+                )
+            })
             .collect();
         let want_suppressed: Vec<String> = case["suppressed"]
             .as_array()
@@ -57,7 +65,13 @@ fn engine_cases() {
                 a.iter()
                     .map(|s| {
                         let parts: Vec<&str> = s.as_str().unwrap().split('|').collect();
-                        format!("{} | {} | {} | {}", field(&parts, 0), field(&parts, 1), field(&parts, 2), field(&parts, 3))
+                        format!(
+                            "{} | {} | {} | {}",
+                            field(&parts, 0),
+                            field(&parts, 1),
+                            field(&parts, 2),
+                            field(&parts, 3)
+                        )
                     })
                     .collect()
             })

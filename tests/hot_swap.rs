@@ -32,12 +32,11 @@ fn versions() -> (Arc<Screener>, Arc<Screener>) {
 #[test]
 fn eight_threads_scan_through_a_thousand_swaps() {
     let (v1, v2) = versions();
-    let expected: HashMap<(String, &str), Verdict> = [&v1, &v2]
-        .iter()
-        .flat_map(|s| TEXTS.map(|t| ((s.lexicon().version.clone(), t), s.scan(t))))
-        .collect();
+    let expected: HashMap<(String, &str), Verdict> =
+        [&v1, &v2].iter().flat_map(|s| TEXTS.map(|t| ((s.lexicon().version.clone(), t), s.scan(t)))).collect();
     // The two versions disagree on every text but the benign one, so tearing would show.
-    let differ = TEXTS.iter().filter(|t| expected[&("1".into(), **t)].hits != expected[&("2".into(), **t)].hits).count();
+    let differ =
+        TEXTS.iter().filter(|t| expected[&("1".into(), **t)].hits != expected[&("2".into(), **t)].hits).count();
     assert_eq!(differ, TEXTS.len() - 1);
 
     let shared = Arc::new(SharedScreener::new(v1.clone()));
@@ -47,7 +46,8 @@ fn eight_threads_scan_through_a_thousand_swaps() {
     let expected = Arc::new(expected);
     let scanners: Vec<_> = (0..THREADS)
         .map(|n| {
-            let (shared, scans, done, start, expected) = (shared.clone(), scans.clone(), done.clone(), start.clone(), expected.clone());
+            let (shared, scans, done, start, expected) =
+                (shared.clone(), scans.clone(), done.clone(), start.clone(), expected.clone());
             std::thread::spawn(move || {
                 start.wait();
                 let mut seen: HashMap<String, usize> = HashMap::new();

@@ -86,7 +86,8 @@ fn json_and_toml_give_the_same_lexicon() {
 
 #[test]
 fn a_term_with_nothing_to_match_fails_at_compile_with_its_position() {
-    let text = format!("{CATEGORY}[[term]]\ntext = \"!!!\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.9\n");
+    let text =
+        format!("{CATEGORY}[[term]]\ntext = \"!!!\"\ncategory = \"drugs\"\nsignal = \"explicit\"\nweight = 0.9\n");
     let lexicon = LexiconBuilder::new().add("p.toml", &text, Format::Toml).unwrap().build().unwrap();
     let e = Screener::new(lexicon).unwrap_err().to_string();
     assert!(e.starts_with("p.toml:6:1: term `!!!`"), "{e}");

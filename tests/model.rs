@@ -139,12 +139,23 @@ fn features_are_listed_when_the_model_flags_or_always_when_asked() {
     let flagged = Screener::default();
     let always = Screener::default().with_model_features(ModelFeatures::Always);
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
-    let mut texts: Vec<String> = ["河南人素质真差，滚回老家去", "you are such an idiot lol", "今天天气不错", "FREE entry!! call 09061701461 to claim your £1000 prize", ""]
-        .map(String::from)
-        .to_vec();
+    let mut texts: Vec<String> = [
+        "河南人素质真差，滚回老家去",
+        "you are such an idiot lol",
+        "今天天气不错",
+        "FREE entry!! call 09061701461 to claim your £1000 prize",
+        "",
+    ]
+    .map(String::from)
+    .to_vec();
     for name in ["cn_labelled_dev.jsonl", "en_labelled_dev.jsonl"] {
         let lines = std::fs::read_to_string(format!("{data}/{name}")).unwrap();
-        texts.extend(lines.lines().take(150).map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string()));
+        texts.extend(
+            lines
+                .lines()
+                .take(150)
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string()),
+        );
     }
     let (mut listed, mut quiet, mut explained_quiet) = (0, 0, 0);
     for text in &texts {
@@ -165,7 +176,10 @@ fn features_are_listed_when_the_model_flags_or_always_when_asked() {
         assert_eq!(a, b, "{text}: only the features differ");
     }
     assert!(listed >= 20 && quiet >= 20, "both kinds of text: {listed} flagged, {quiet} not");
-    assert!(explained_quiet * 10 >= quiet * 9, "asked, most unflagged texts are explained: {explained_quiet} of {quiet}");
+    assert!(
+        explained_quiet * 10 >= quiet * 9,
+        "asked, most unflagged texts are explained: {explained_quiet} of {quiet}"
+    );
 }
 
 #[test]
@@ -231,8 +245,10 @@ fn a_lexicon_or_profile_turns_the_model_off() {
     let screener = Screener::new(Lexicon::from_toml_str(&off).unwrap()).unwrap();
     assert!(screener.scan(text).model.is_none());
 
-    let err = Lexicon::from_toml_str("[lexicon]\nmodel = \"no\"\n[[category]]\nid = \"hate\"\nname = \"H\"\nreview = 0.4\nblock = 0.8\n")
-        .unwrap_err()
-        .to_string();
+    let err = Lexicon::from_toml_str(
+        "[lexicon]\nmodel = \"no\"\n[[category]]\nid = \"hate\"\nname = \"H\"\nreview = 0.4\nblock = 0.8\n",
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("2:") && err.contains("must be a boolean"), "{err}");
 }

@@ -115,10 +115,17 @@ fn a_shadow_pack_never_changes_what_counts() {
         let (a, b) = (base.scan(&text), with_shadow.scan(&text));
         assert_eq!(counted_part(&a), counted_part(&b), "{text:?}");
         assert!(a.shadow.is_empty() && a.shadow_outcome.is_none());
-        assert_eq!(b.shadow.is_empty(), b.shadow_outcome.is_none(), "{text:?}: an outcome exactly when shadow hits exist");
+        assert_eq!(
+            b.shadow.is_empty(),
+            b.shadow_outcome.is_none(),
+            "{text:?}: an outcome exactly when shadow hits exist"
+        );
         with_shadow_hits += usize::from(!b.shadow.is_empty());
         for profile in ["default", "minors"] {
-            let (a, b) = (base.scan_with_profile(&text, profile).unwrap(), with_shadow.scan_with_profile(&text, profile).unwrap());
+            let (a, b) = (
+                base.scan_with_profile(&text, profile).unwrap(),
+                with_shadow.scan_with_profile(&text, profile).unwrap(),
+            );
             assert_eq!(counted_part(&a), counted_part(&b), "{text:?} under {profile}");
         }
     }
@@ -128,7 +135,9 @@ fn a_shadow_pack_never_changes_what_counts() {
 /// The base lexicon and the base with the shadow pack, built once for the property test.
 fn pair() -> &'static (Screener, Screener) {
     static PAIR: OnceLock<(Screener, Screener)> = OnceLock::new();
-    PAIR.get_or_init(|| (screener(&[("mini.toml", MINI)], None), screener(&[("mini.toml", MINI), ("trial.toml", SHADOW_PACK)], None)))
+    PAIR.get_or_init(|| {
+        (screener(&[("mini.toml", MINI)], None), screener(&[("mini.toml", MINI), ("trial.toml", SHADOW_PACK)], None))
+    })
 }
 
 proptest! {
@@ -159,7 +168,10 @@ fn shadow_hits_are_reported_with_what_they_would_do() {
     // Reported: the slang and the shadow rule it forms with the contact term, in span order.
     let shadow: Vec<(&str, &str)> = v.shadow.iter().map(|h| (h.term.as_str(), h.matched.as_str())).collect();
     assert_eq!(shadow, [("drugs.trial.lanjingling", "蓝精灵"), ("trial-slang-contact", "蓝精灵到货，加微信")]);
-    assert_eq!(v.shadow[1].parts.as_deref(), Some(&["drugs.trial.lanjingling".to_string(), "contact.weixin".to_string()][..]));
+    assert_eq!(
+        v.shadow[1].parts.as_deref(),
+        Some(&["drugs.trial.lanjingling".to_string(), "contact.weixin".to_string()][..])
+    );
     // Live, the slang would block: 0.7 and the rules (trial 0.6, live contact-drugs 0.8) on drugs.
     let outcome = v.shadow_outcome.as_ref().unwrap();
     assert_eq!(outcome.decision, Decision::Block);
@@ -184,7 +196,11 @@ fn the_shadow_outcome_is_the_verdict_with_the_pack_live() {
         let (s, l) = (shadow.scan(&text), live.scan(&text));
         let Some(outcome) = &s.shadow_outcome else { continue };
         compared += 1;
-        assert_eq!((outcome.decision, outcome.score, &outcome.categories), (l.decision, l.score, &l.categories), "{text:?}");
+        assert_eq!(
+            (outcome.decision, outcome.score, &outcome.categories),
+            (l.decision, l.score, &l.categories),
+            "{text:?}"
+        );
         // What shadow reports is what the live pack counts on top of the base.
         for h in &s.shadow {
             assert!(l.hits.iter().any(|x| x.term == h.term && x.span == h.span), "{text:?}: {} live too", h.term);
@@ -204,7 +220,8 @@ fn term_level_shadow_mode_and_promotion_by_a_later_layer() {
     assert_eq!(s.lexicon().term("drugs.new").unwrap().mode, Mode::Shadow);
 
     // A later live layer promotes the trial term by id.
-    let promote = "[[term]]\nid = \"drugs.new\"\ntext = \"蓝精灵\"\ncategory = \"drugs\"\nsignal = \"implicit\"\nweight = 0.7\n";
+    let promote =
+        "[[term]]\nid = \"drugs.new\"\ntext = \"蓝精灵\"\ncategory = \"drugs\"\nsignal = \"implicit\"\nweight = 0.7\n";
     let s = screener(&[("mini.toml", MINI), ("pack.toml", pack), ("promote.toml", promote)], None);
     let v = s.scan("蓝精灵和冰糖");
     assert!(v.has_hit("drugs.new") && v.shadow.is_empty());
@@ -248,14 +265,17 @@ fn a_shadow_pack_may_only_add() {
         assert!(got.starts_with(want), "\nwant prefix: {want}\ngot:         {got}");
     }
     // Repeating a category unchanged, or adding a new one, is fine.
-    let same = "[lexicon]\nmode = \"shadow\"\n[[category]]\nid = \"drugs\"\nname = \"Drugs\"\nreview = 0.4\nblock = 0.85\n\
+    let same =
+        "[lexicon]\nmode = \"shadow\"\n[[category]]\nid = \"drugs\"\nname = \"Drugs\"\nreview = 0.4\nblock = 0.85\n\
                 [[category]]\nid = \"scam\"\nname = \"Scam\"\nreview = 0.4\nblock = 0.85\n";
     assert!(build(&[("mini.toml", MINI), ("s.toml", same)], None).is_ok());
 }
 
 #[test]
 fn bad_expires_and_mode_name_file_line_and_column() {
-    let term = |extra: &str| format!("[[term]]\nid = \"x\"\ntext = \"蓝精灵\"\ncategory = \"drugs\"\nsignal = \"implicit\"\nweight = 0.5\n{extra}\n");
+    let term = |extra: &str| {
+        format!("[[term]]\nid = \"x\"\ntext = \"蓝精灵\"\ncategory = \"drugs\"\nsignal = \"implicit\"\nweight = 0.5\n{extra}\n")
+    };
     let cases = [
         (term("expires = \"2026-02-30\""), "e.toml:7:11: `expires` of term `x` must be a date \"YYYY-MM-DD\", found `2026-02-30`"),
         (term("expires = \"next week\""), "e.toml:7:11: `expires` of term `x` must be a date \"YYYY-MM-DD\", found `next week`"),
@@ -314,7 +334,13 @@ weight = 0.6
 #[test]
 fn expiry_against_a_fixed_day() {
     let layers = [("mini.toml", MINI), ("event.toml", EVENT)];
-    let term_ids = |l: &Lexicon| l.terms.iter().filter(|t| t.id.contains("event") || t.id == "drugs.weed").map(|t| (t.id.clone(), t.weight)).collect::<Vec<_>>();
+    let term_ids = |l: &Lexicon| {
+        l.terms
+            .iter()
+            .filter(|t| t.id.contains("event") || t.id == "drugs.weed")
+            .map(|t| (t.id.clone(), t.weight))
+            .collect::<Vec<_>>()
+    };
 
     // On the 27th both terms count (the `expires` day itself is the last day).
     let on_27 = build(&layers, Some("2026-11-27")).unwrap();
@@ -423,7 +449,10 @@ thresholds = { contact = { review = 0.1 } }
 
     let s = Screener::new(two).unwrap();
     let v = s.scan("白面儿");
-    assert_eq!((v.hits[0].term.as_str(), v.hits[0].weight, v.hits[0].variant.as_deref()), ("drugs.heroin-slang", 0.9, Some("白面儿")));
+    assert_eq!(
+        (v.hits[0].term.as_str(), v.hits[0].weight, v.hits[0].variant.as_deref()),
+        ("drugs.heroin-slang", 0.9, Some("白面儿"))
+    );
     // The rule's new `within` applies: contact 6+ chars away no longer combines.
     assert!(!s.scan("白粉，我们明天再说加微信").has_hit("contact-drugs"));
     assert!(s.scan("白粉加微信").has_hit("contact-drugs"));
@@ -449,7 +478,8 @@ fn the_example_event_pack_layers_on_the_default() {
         .today(day("2026-11-26"))
         .build()
         .unwrap();
-    let added: Vec<&str> = lexicon.terms.iter().filter(|t| default.term(&t.id).is_none()).map(|t| t.id.as_str()).collect();
+    let added: Vec<&str> =
+        lexicon.terms.iter().filter(|t| default.term(&t.id).is_none()).map(|t| t.id.as_str()).collect();
     assert!(!added.is_empty());
     assert!(lexicon.terms.iter().any(|t| t.mode == Mode::Shadow), "the example shows a shadow term");
     assert!(lexicon.terms.iter().any(|t| t.expires.is_some()), "the example shows expires");
@@ -458,6 +488,12 @@ fn the_example_event_pack_layers_on_the_default() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(ran > 0);
     // After the event the pack is gone.
-    let later = LexiconBuilder::new().add_default().add("event-2026-11.toml", pack, Format::Toml).unwrap().today(day("2027-06-01")).build().unwrap();
+    let later = LexiconBuilder::new()
+        .add_default()
+        .add("event-2026-11.toml", pack, Format::Toml)
+        .unwrap()
+        .today(day("2027-06-01"))
+        .build()
+        .unwrap();
     assert_eq!(later.terms.len(), default.terms.len());
 }

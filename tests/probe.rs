@@ -10,11 +10,8 @@ use prescreen::{Lexicon, Screener};
 fn texts() -> Vec<String> {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
     let lexicon = Lexicon::default_lexicon();
-    let mut texts: Vec<String> = lexicon
-        .terms
-        .iter()
-        .flat_map(|t| t.examples.matches.iter().chain(&t.examples.no_match).cloned())
-        .collect();
+    let mut texts: Vec<String> =
+        lexicon.terms.iter().flat_map(|t| t.examples.matches.iter().chain(&t.examples.no_match).cloned()).collect();
     let lines = if cfg!(debug_assertions) { 300 } else { 3000 };
     for name in ["cn_benign_dev.txt", "en_benign_dev.txt"] {
         let text = std::fs::read_to_string(format!("{data}/{name}")).expect("the shared benign corpora");

@@ -74,8 +74,7 @@ pub fn run(args: BatchArgs) -> Result<ExitCode, CliError> {
     let mut closed = false;
     let result = pipeline::run(reader, settings, map, |lines: Vec<String>| {
         for l in &lines {
-            out.write_all(l.as_bytes())
-                .map_err(|e| write_error(e, &mut closed))?;
+            out.write_all(l.as_bytes()).map_err(|e| write_error(e, &mut closed))?;
         }
         Ok(())
     })
@@ -119,22 +118,14 @@ fn write_error(e: std::io::Error, closed: &mut bool) -> CliError {
 }
 
 /// The output line of one record (without the newline).
-fn render(
-    screener: &prescreen::Screener,
-    profile: &str,
-    keep: &[String],
-    record: &Record,
-) -> String {
+fn render(screener: &prescreen::Screener, profile: &str, keep: &[String], record: &Record) -> String {
     let id = serde_json::to_string(&record.id).expect("JSON values serialize");
     let mut line = format!("{{\"id\":{id}");
     if let Some(object) = &record.object {
         for field in keep {
             if let Some(v) = object.get(field) {
                 line.push(',');
-                line.push_str(
-                    &serde_json::to_string(&Value::String(field.clone()))
-                        .expect("strings serialize"),
-                );
+                line.push_str(&serde_json::to_string(&Value::String(field.clone())).expect("strings serialize"));
                 line.push(':');
                 line.push_str(&serde_json::to_string(v).expect("JSON values serialize"));
             }
@@ -143,9 +134,7 @@ fn render(
     match &record.text {
         Ok(text) => {
             // The profile was checked before the run, so this cannot fail.
-            let verdict = screener
-                .scan_with_profile(text, profile)
-                .expect("profile checked at start");
+            let verdict = screener.scan_with_profile(text, profile).expect("profile checked at start");
             let json = serde_json::to_string(&verdict).expect("verdicts serialize");
             // `{"decision":…}` → `,"decision":…}` appended after the id.
             line.push(',');

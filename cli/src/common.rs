@@ -15,7 +15,8 @@ pub fn today(arg: Option<&str>) -> Result<Date, CliError> {
     match arg {
         Some(s) => Ok(s.parse().map_err(|e| format!("--today: {e}"))?),
         None => {
-            let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| "the system clock is before 1970")?.as_secs();
+            let secs =
+                SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| "the system clock is before 1970")?.as_secs();
             Ok(Date::from_unix_days((secs / 86_400) as i64))
         }
     }
@@ -39,7 +40,6 @@ pub fn load_lexicon(paths: &[String], today: Date) -> Result<Lexicon, CliError> 
     }
     Ok(builder.build()?)
 }
-
 
 /// The lexicon and profile options every screening command takes.
 #[derive(clap::Args, Debug, Clone)]
@@ -118,7 +118,8 @@ impl ScreenArgs {
     pub fn load(&self) -> Result<Screener, CliError> {
         let lexicon = load_lexicon(&self.lexicons, today(self.today.as_deref())?)?;
         let screener = if self.no_model { Screener::with_model(lexicon, None)? } else { Screener::new(lexicon)? };
-        let screener = screener.with_max_input_bytes(self.max_input_bytes).with_model_features(self.model_features.into());
+        let screener =
+            screener.with_max_input_bytes(self.max_input_bytes).with_model_features(self.model_features.into());
         screener.scan_with_profile("", &self.profile)?;
         Ok(screener)
     }
@@ -134,4 +135,3 @@ pub fn create_output(path: Option<&str>) -> Result<Box<dyn std::io::Write>, CliE
         }
     }
 }
-

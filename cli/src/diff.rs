@@ -86,7 +86,8 @@ struct Side {
 
 impl Side {
     fn of(v: &Verdict) -> Side {
-        let categories = v.categories.iter().filter(|(_, c)| c.decision != Decision::Pass).map(|(id, _)| id.clone()).collect();
+        let categories =
+            v.categories.iter().filter(|(_, c)| c.decision != Decision::Pass).map(|(id, _)| id.clone()).collect();
         Side { decision: v.decision, categories }
     }
 }
@@ -144,7 +145,9 @@ fn compare(old: &Screener, new: &Screener, profile: &str, id: Value, text: &str)
 /// How a term differs between the two lexicons.
 fn status(id: &str, old: &Lexicon, new: &Lexicon) -> &'static str {
     let definition = |l: &Lexicon| {
-        l.term(id).map(|t| serde_json::to_value(t).expect("serializes")).or_else(|| l.rule(id).map(|r| serde_json::to_value(r).expect("serializes")))
+        l.term(id)
+            .map(|t| serde_json::to_value(t).expect("serializes"))
+            .or_else(|| l.rule(id).map(|r| serde_json::to_value(r).expect("serializes")))
     };
     match (definition(old), definition(new)) {
         (None, Some(_)) => "added",
@@ -319,7 +322,10 @@ fn print_report(r: &Report) {
     println!("  old: {} {}", r.old.name, r.old.version);
     println!("  new: {} {}", r.new.name, r.new.version);
     let same = r.texts - r.changed.decision - r.changed.category_only;
-    print!("{} texts: {} change decision, {} change category only, {same} unchanged", r.texts, r.changed.decision, r.changed.category_only);
+    print!(
+        "{} texts: {} change decision, {} change category only, {same} unchanged",
+        r.texts, r.changed.decision, r.changed.category_only
+    );
     if r.unreadable > 0 {
         print!(" ({} records unreadable, not counted)", r.unreadable);
     }
@@ -332,7 +338,8 @@ fn print_report(r: &Report) {
     }
     println!("by term (a text counts under each term responsible: + hits only in new, - only in old, ~ other weight):");
     for g in &r.terms {
-        let mut parts: Vec<String> = g.transitions.iter().map(|t| format!("{} → {} {}", t.from, t.to, t.texts)).collect();
+        let mut parts: Vec<String> =
+            g.transitions.iter().map(|t| format!("{} → {} {}", t.from, t.to, t.texts)).collect();
         if g.category_only > 0 {
             parts.push(format!("category only {}", g.category_only));
         }

@@ -169,10 +169,7 @@ pub fn parse_label(v: Option<&Value>, field: &str) -> Result<bool, String> {
         Some(Value::Number(n)) if n.as_f64() == Some(0.0) => Ok(false),
         Some(Value::String(s)) if s == "1" => Ok(true),
         Some(Value::String(s)) if s == "0" => Ok(false),
-        Some(other) => Err(format!(
-            "field {field:?} must be 1 or 0, not {}",
-            compact(other)
-        )),
+        Some(other) => Err(format!("field {field:?} must be 1 or 0, not {}", compact(other))),
         None => Err(format!("no field {field:?}")),
     }
 }
@@ -226,60 +223,39 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, CliError> {
     let mut rows: Vec<Row> = Vec::new();
     let mut fps: Vec<(usize, f64)> = Vec::new(); // (row index, score), best kept
     let mut fns: Vec<(usize, f64)> = Vec::new();
-    let map = |raw| {
-        scan_row(
-            &screener,
-            profile,
-            label_field,
-            category_field,
-            parser.parse(raw),
-        )
-    };
-    pipeline::run(
-        reader,
-        settings,
-        map,
-        |chunk: Vec<Result<Option<Row>, String>>| {
-            for row in chunk {
-                let Some(row) = row.map_err(|e| format!("{}: {e}", args.data))? else {
-                    continue;
-                };
-                let i = rows.len();
-                let flagged = row.decision >= Decision::Review;
-                if !row.label && flagged {
-                    fps.push((i, row.score));
-                } else if row.label && !flagged {
-                    fns.push((i, row.score));
-                }
-                rows.push(row);
+    let map = |raw| scan_row(&screener, profile, label_field, category_field, parser.parse(raw));
+    pipeline::run(reader, settings, map, |chunk: Vec<Result<Option<Row>, String>>| {
+        for row in chunk {
+            let Some(row) = row.map_err(|e| format!("{}: {e}", args.data))? else {
+                continue;
+            };
+            let i = rows.len();
+            let flagged = row.decision >= Decision::Review;
+            if !row.label && flagged {
+                fps.push((i, row.score));
+            } else if row.label && !flagged {
+                fns.push((i, row.score));
             }
-            // Keep the evidence of the current worst `top` only, so memory stays small.
-            fps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            fns.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            for &(i, _) in fps.iter().skip(top).chain(fns.iter().skip(top)) {
-                rows[i].example = None;
-            }
-            fps.truncate(top);
-            fns.truncate(top);
-            Ok(())
-        },
-    )?;
+            rows.push(row);
+        }
+        // Keep the evidence of the current worst `top` only, so memory stays small.
+        fps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        fns.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        for &(i, _) in fps.iter().skip(top).chain(fns.iter().skip(top)) {
+            rows[i].example = None;
+        }
+        fps.truncate(top);
+        fns.truncate(top);
+        Ok(())
+    })?;
     if rows.is_empty() {
         return Err(format!("{}: no labelled texts", args.data).into());
     }
     let lexicon = screener.lexicon();
-    let report = summarize(
-        &rows,
-        &fps,
-        &fns,
-        lexicon.categories.iter().map(|c| c.id.as_str()).collect(),
-    );
+    let report = summarize(&rows, &fps, &fns, lexicon.categories.iter().map(|c| c.id.as_str()).collect());
     let mut report = report;
     report.insert("data".into(), json!(args.data));
-    report.insert(
-        "lexicon".into(),
-        json!({ "name": lexicon.name, "version": lexicon.version }),
-    );
+    report.insert("lexicon".into(), json!({ "name": lexicon.name, "version": lexicon.version }));
     report.insert("profile".into(), json!(profile));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&Value::Object(report))?);
@@ -304,16 +280,11 @@ fn scan_row(
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
     };
-    let verdict = screener
-        .scan_with_profile(&text, profile)
-        .expect("profile checked at start");
+    let verdict = screener.scan_with_profile(&text, profile).expect("profile checked at start");
     // A verdict has a `model` field exactly when the model took part (`--no-model`, or the
     // lexicon or profile saying `model = false`, leaves it out): then no per-source figures.
     let sources = verdict.model.as_ref().map(|m| Sources {
-        lexicon: screener
-            .scan_with_profile_without_model(&text, profile)
-            .expect("profile checked at start")
-            .decision,
+        lexicon: screener.scan_with_profile_without_model(&text, profile).expect("profile checked at start").decision,
         model: m.decision,
     });
     let flagged = verdict.decision >= Decision::Review;
@@ -361,11 +332,7 @@ fn summarize(
             model_only.add(r.label, s.model >= Decision::Review);
         }
         let key = if r.label { "label_1" } else { "label_0" };
-        *confusion
-            .entry(key)
-            .or_insert_with(zero_decisions)
-            .entry(r.decision.name())
-            .or_default() += 1;
+        *confusion.entry(key).or_insert_with(zero_decisions).entry(r.decision.name()).or_default() += 1;
     }
 
     // Per data category: the overall flag within the texts of that category.
@@ -381,7 +348,10 @@ fn summarize(
         .iter()
         .map(|(c, (f, b))| {
             let n = f.tp + f.fp + f.fn_ + f.tn;
-            (c.to_string(), json!({ "texts": n, "label_1": f.tp + f.fn_, "flagged": f.to_json(), "block": b.to_json() }))
+            (
+                c.to_string(),
+                json!({ "texts": n, "label_1": f.tp + f.fn_, "flagged": f.to_json(), "block": b.to_json() }),
+            )
         })
         .collect();
 
@@ -400,10 +370,7 @@ fn summarize(
         let mut entry = json!({ "texts_hit": hit1 + hit0, "on_label_1": hit1, "on_label_0": hit0,
                                 "precision": round(ratio(hit1, hit1 + hit0)) });
         if data_categories.contains(c) {
-            let gold: Vec<&Row> = rows
-                .iter()
-                .filter(|r| r.label && r.category.as_deref() == Some(c))
-                .collect();
+            let gold: Vec<&Row> = rows.iter().filter(|r| r.label && r.category.as_deref() == Some(c)).collect();
             let found = gold.iter().filter(|r| r.hit_categories.contains(c)).count() as u64;
             entry["recall"] = json!(round(ratio(found, gold.len() as u64)));
             entry["label_1_in_category"] = json!(gold.len());
@@ -460,9 +427,7 @@ fn summarize(
     out.insert("sweep".into(), Value::Array(sweep));
     out.insert(
         "best_f1_threshold".into(),
-        json!(best.map(
-            |(t, f)| json!({ "threshold": (t * 100.0).round() / 100.0, "f1": round(Some(f)) })
-        )),
+        json!(best.map(|(t, f)| json!({ "threshold": (t * 100.0).round() / 100.0, "f1": round(Some(f)) }))),
     );
     out.insert("false_positives".into(), Value::Array(examples(fps)));
     out.insert("false_negatives".into(), Value::Array(examples(fns)));
@@ -470,15 +435,11 @@ fn summarize(
 }
 
 fn zero_decisions() -> BTreeMap<&'static str, u64> {
-    [("pass", 0), ("review", 0), ("block", 0)]
-        .into_iter()
-        .collect()
+    [("pass", 0), ("review", 0), ("block", 0)].into_iter().collect()
 }
 
 fn pct(v: &Value) -> String {
-    v.as_f64()
-        .map(|x| format!("{:.1}%", x * 100.0))
-        .unwrap_or_else(|| "—".into())
+    v.as_f64().map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into())
 }
 
 fn print_human(r: &Map<String, Value>) {
@@ -532,10 +493,7 @@ fn print_human(r: &Map<String, Value>) {
             line(&format!("  {c}"), &v["flagged"]);
         }
     }
-    if let Some(cats) = r["by_lexicon_category"]
-        .as_object()
-        .filter(|m| !m.is_empty())
-    {
+    if let Some(cats) = r["by_lexicon_category"].as_object().filter(|m| !m.is_empty()) {
         println!("\nper lexicon category (texts with a hit in C):");
         println!(
             "  {:<20} {:>9} {:>10} {:>10} {:>9} {:>9}",
@@ -566,10 +524,7 @@ fn print_human(r: &Map<String, Value>) {
         );
     }
     println!("\nthreshold sweep (flagged = score >= t):");
-    println!(
-        "  {:>5} {:>9} {:>9} {:>9} {:>9}",
-        "t", "precision", "recall", "F1", "flagged"
-    );
+    println!("  {:>5} {:>9} {:>9} {:>9} {:>9}", "t", "precision", "recall", "F1", "flagged");
     for v in r["sweep"].as_array().into_iter().flatten() {
         println!(
             "  {:>5.2} {:>9} {:>9} {:>9} {:>9}",
@@ -581,17 +536,10 @@ fn print_human(r: &Map<String, Value>) {
         );
     }
     if let Some(b) = r["best_f1_threshold"].as_object() {
-        println!(
-            "  best F1 {} at t = {:.2}",
-            pct(&b["f1"]),
-            b["threshold"].as_f64().unwrap_or(0.0)
-        );
+        println!("  best F1 {} at t = {:.2}", pct(&b["f1"]), b["threshold"].as_f64().unwrap_or(0.0));
     }
     for (key, title) in [
-        (
-            "false_positives",
-            "worst false positives (label 0, flagged)",
-        ),
+        ("false_positives", "worst false positives (label 0, flagged)"),
         ("false_negatives", "worst false negatives (label 1, passed)"),
     ] {
         let list = r[key].as_array().cloned().unwrap_or_default();
@@ -600,10 +548,7 @@ fn print_human(r: &Map<String, Value>) {
         }
         println!("\n{title}:");
         for e in list {
-            let id = e["id"]
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| e["id"].to_string());
+            let id = e["id"].as_str().map(str::to_string).unwrap_or_else(|| e["id"].to_string());
             println!(
                 "  [{id}] line {} score {:.2} {}: {}",
                 e["line"],
@@ -612,23 +557,14 @@ fn print_human(r: &Map<String, Value>) {
                 e["text"].as_str().unwrap_or("")
             );
             for h in e["hits"].as_array().into_iter().flatten() {
-                let via: Vec<&str> = h["via"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
+                let via: Vec<&str> = h["via"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 println!(
                     "      hit {} ({} {}) {:?}{}",
                     h["term"].as_str().unwrap_or(""),
                     h["category"].as_str().unwrap_or(""),
                     h["signal"].as_str().unwrap_or(""),
                     h["matched"].as_str().unwrap_or(""),
-                    if via.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" via {}", via.join("+"))
-                    }
+                    if via.is_empty() { String::new() } else { format!(" via {}", via.join("+")) }
                 );
             }
             for s in e["suppressed"].as_array().into_iter().flatten() {

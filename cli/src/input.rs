@@ -28,10 +28,7 @@ impl InputFormat {
     /// The format an input path suggests: `.csv` is CSV, `.txt` is text, everything else (and
     /// stdin) is JSONL.
     pub fn guess(path: Option<&str>) -> InputFormat {
-        match path
-            .and_then(|p| Path::new(p).extension())
-            .and_then(|e| e.to_str())
-        {
+        match path.and_then(|p| Path::new(p).extension()).and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("csv") => InputFormat::Csv,
             Some(e) if e.eq_ignore_ascii_case("txt") => InputFormat::Text,
             _ => InputFormat::Jsonl,
@@ -139,15 +136,8 @@ fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> 
 }
 
 enum Source {
-    Lines {
-        reader: Box<dyn BufRead + Send>,
-        format: InputFormat,
-    },
-    Csv {
-        reader: csv::Reader<Box<dyn Read + Send>>,
-        text: usize,
-        id: Option<usize>,
-    },
+    Lines { reader: Box<dyn BufRead + Send>, format: InputFormat },
+    Csv { reader: csv::Reader<Box<dyn Read + Send>>, text: usize, id: Option<usize> },
 }
 
 /// Opens a path (or stdin for `None` / `-`), returning the reader and the input size when known.
@@ -156,9 +146,7 @@ pub fn open(path: Option<&str>) -> Result<(Box<dyn Read + Send>, Option<u64>), C
         None | Some("-") => Ok((Box::new(io::stdin()), None)),
         Some(p) => {
             let file = File::open(p).map_err(|e| format!("cannot read {p}: {e}"))?;
-            let meta = file
-                .metadata()
-                .map_err(|e| format!("cannot read {p}: {e}"))?;
+            let meta = file.metadata().map_err(|e| format!("cannot read {p}: {e}"))?;
             if meta.is_dir() {
                 return Err(format!("cannot read {p}: it is a directory").into());
             }
@@ -177,16 +165,12 @@ impl ChunkReader {
         max_line: usize,
     ) -> Result<ChunkReader, CliError> {
         let source = match format {
-            InputFormat::Jsonl | InputFormat::Text => Source::Lines {
-                reader: Box::new(BufReader::with_capacity(1 << 16, input)),
-                format,
-            },
+            InputFormat::Jsonl | InputFormat::Text => {
+                Source::Lines { reader: Box::new(BufReader::with_capacity(1 << 16, input)), format }
+            }
             InputFormat::Csv => {
                 let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-                let headers = reader
-                    .headers()
-                    .map_err(|e| format!("cannot read the CSV header: {e}"))?
-                    .clone();
+                let headers = reader.headers().map_err(|e| format!("cannot read the CSV header: {e}"))?.clone();
                 let find = |name: &str| headers.iter().position(|h| h == name);
                 let text = find(&fields.text).ok_or_else(|| {
                     let names: Vec<&str> = headers.iter().collect();
@@ -196,19 +180,10 @@ impl ChunkReader {
                         names.join(", ")
                     )
                 })?;
-                Source::Csv {
-                    reader,
-                    text,
-                    id: find(&fields.id),
-                }
+                Source::Csv { reader, text, id: find(&fields.id) }
             }
         };
-        Ok(ChunkReader {
-            source,
-            line: 0,
-            bytes: 0,
-            max_line,
-        })
+        Ok(ChunkReader { source, line: 0, bytes: 0, max_line })
     }
 
     /// The next chunk of records, or `None` at the end of the input.
@@ -264,10 +239,9 @@ impl ChunkReader {
                 let before = reader.position().byte();
                 let content = match reader.read_record(&mut record) {
                     Ok(false) => return Ok(None),
-                    Ok(true) => Ok((
-                        record.get(*text).map(str::to_string),
-                        id.and_then(|i| record.get(i)).map(str::to_string),
-                    )),
+                    Ok(true) => {
+                        Ok((record.get(*text).map(str::to_string), id.and_then(|i| record.get(i)).map(str::to_string)))
+                    }
                     Err(e) => {
                         // An I/O error ends the run; a malformed row is reported on its own line.
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -286,23 +260,13 @@ impl ChunkReader {
 
     /// Whether records are plain text lines (no fields).
     fn is_text(&self) -> bool {
-        matches!(
-            self.source,
-            Source::Lines {
-                format: InputFormat::Text,
-                ..
-            }
-        )
+        matches!(self.source, Source::Lines { format: InputFormat::Text, .. })
     }
 
     /// A parser for this reader's records (cheap to share across threads); texts longer than
     /// `max_text` bytes become error records.
     pub fn parser(&self, fields: &Fields, max_text: usize) -> Parser {
-        Parser {
-            fields: fields.clone(),
-            text_lines: self.is_text(),
-            max_text,
-        }
+        Parser { fields: fields.clone(), text_lines: self.is_text(), max_text }
     }
 }
 
@@ -336,18 +300,10 @@ impl Parser {
                 text: text.ok_or_else(|| format!("row has no column {:?}", self.fields.text)),
                 object: None,
             },
-            Content::Csv(Err(e)) => Record {
-                line,
-                id: number,
-                text: Err(e),
-                object: None,
-            },
-            Content::TooLong(bytes) => Record {
-                line,
-                id: number,
-                text: Err(too_long("line", bytes, self.max_text)),
-                object: None,
-            },
+            Content::Csv(Err(e)) => Record { line, id: number, text: Err(e), object: None },
+            Content::TooLong(bytes) => {
+                Record { line, id: number, text: Err(too_long("line", bytes, self.max_text)), object: None }
+            }
             Content::Line(bytes) => {
                 let text = match String::from_utf8(bytes) {
                     Ok(t) => t,
@@ -362,20 +318,10 @@ impl Parser {
                 };
                 if self.text_lines {
                     // A text line is a text, also when empty (an empty text passes).
-                    return Record {
-                        line,
-                        id: number,
-                        text: Ok(text),
-                        object: None,
-                    };
+                    return Record { line, id: number, text: Ok(text), object: None };
                 }
                 if text.trim().is_empty() {
-                    return Record {
-                        line,
-                        id: number,
-                        text: Err("empty line".into()),
-                        object: None,
-                    };
+                    return Record { line, id: number, text: Err("empty line".into()), object: None };
                 }
                 let object = match serde_json::from_str::<Value>(&text) {
                     Ok(Value::Object(map)) => map,
@@ -388,14 +334,7 @@ impl Parser {
                             object: None,
                         };
                     }
-                    Err(e) => {
-                        return Record {
-                            line,
-                            id: number,
-                            text: Err(format!("bad JSON: {e}")),
-                            object: None,
-                        }
-                    }
+                    Err(e) => return Record { line, id: number, text: Err(format!("bad JSON: {e}")), object: None },
                 };
                 let id = match object.get(&self.fields.id) {
                     Some(v) if !v.is_null() => v.clone(),
@@ -403,19 +342,10 @@ impl Parser {
                 };
                 let text = match object.get(&self.fields.text) {
                     Some(Value::String(s)) => Ok(s.clone()),
-                    Some(v) => Err(format!(
-                        "field {:?} is a JSON {}, not a string",
-                        self.fields.text,
-                        json_kind(v)
-                    )),
+                    Some(v) => Err(format!("field {:?} is a JSON {}, not a string", self.fields.text, json_kind(v))),
                     None => Err(format!("no field {:?}", self.fields.text)),
                 };
-                Record {
-                    line,
-                    id,
-                    text,
-                    object: Some(object),
-                }
+                Record { line, id, text, object: Some(object) }
             }
         }
     }
@@ -470,9 +400,7 @@ impl InputArgs {
         let format = self.format.unwrap_or_else(|| InputFormat::guess(path));
         let fields = Fields {
             text: if format == InputFormat::Csv {
-                self.column
-                    .clone()
-                    .unwrap_or_else(|| self.text_field.clone())
+                self.column.clone().unwrap_or_else(|| self.text_field.clone())
             } else {
                 self.text_field.clone()
             },
@@ -484,13 +412,6 @@ impl InputArgs {
             None => e.to_string(),
         })?;
         let parser = reader.parser(&fields, max_text);
-        Ok((
-            reader,
-            parser,
-            crate::pipeline::Run {
-                threads: self.threads,
-                total_bytes,
-            },
-        ))
+        Ok((reader, parser, crate::pipeline::Run { threads: self.threads, total_bytes }))
     }
 }

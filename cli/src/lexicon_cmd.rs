@@ -87,7 +87,8 @@ fn print_lifetimes(lexicon: &Lexicon, today: prescreen::Date) {
     for e in &lexicon.expired {
         println!("  warning: expired, ignored: {e}");
     }
-    let soon = |d: prescreen::Date| Some(d.unix_days() - today.unix_days()).filter(|n| (0..=EXPIRY_NOTICE_DAYS).contains(n));
+    let soon =
+        |d: prescreen::Date| Some(d.unix_days() - today.unix_days()).filter(|n| (0..=EXPIRY_NOTICE_DAYS).contains(n));
     let dated = lexicon
         .terms
         .iter()

@@ -23,7 +23,9 @@ use clap::{Parser, Subcommand};
 /// Fast, explainable pre-screening of Chinese and English text for content risk.
 #[derive(Parser)]
 #[command(name = "prescreen", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  prescreen scan \"出冰毒，加微信\"\n  echo \"f u c k you\" | prescreen scan --json\n  prescreen batch posts.jsonl -o results.jsonl\n  prescreen eval labelled.jsonl --lexicon my.toml\n  prescreen report results.jsonl -o report.html\n  prescreen lexicon check\n  prescreen lexicon diff default default+event.toml --corpus posts.jsonl\n  prescreen lexicon suggest labelled.jsonl --top 50")]
+#[command(
+    after_help = "Examples:\n  prescreen scan \"出冰毒，加微信\"\n  echo \"f u c k you\" | prescreen scan --json\n  prescreen batch posts.jsonl -o results.jsonl\n  prescreen eval labelled.jsonl --lexicon my.toml\n  prescreen report results.jsonl -o report.html\n  prescreen lexicon check\n  prescreen lexicon diff default default+event.toml --corpus posts.jsonl\n  prescreen lexicon suggest labelled.jsonl --top 50"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -108,16 +108,12 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
     }
     let bar = match total {
         Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template(
-                "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
-            )
-            .expect("valid template"),
+            ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}")
+                .expect("valid template"),
         ),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed} {bytes} {binary_bytes_per_sec} {msg}",
-            )
-            .expect("valid template"),
+            ProgressStyle::with_template("{spinner} {elapsed} {bytes} {binary_bytes_per_sec} {msg}")
+                .expect("valid template"),
         ),
     };
     bar.enable_steady_tick(Duration::from_millis(200));

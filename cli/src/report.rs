@@ -111,12 +111,7 @@ struct LexiconLite {
 #[allow(clippy::large_enum_variant)] // short-lived, one chunk at a time; boxing buys nothing
 enum Item {
     Error,
-    Result {
-        id: Value,
-        result: ResultLite,
-        text: Option<String>,
-        day: Option<Day>,
-    },
+    Result { id: Value, result: ResultLite, text: Option<String>, day: Option<Day> },
 }
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
@@ -128,15 +123,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
     let time_field = args.time_field.as_deref();
     let text_field = args.input_args.text_field.as_str();
     let mut agg = Aggregate::new(args.examples);
-    let map = |raw| {
-        reduce(
-            &screener,
-            profile,
-            time_field,
-            text_field,
-            parser.parse(raw),
-        )
-    };
+    let map = |raw| reduce(&screener, profile, time_field, text_field, parser.parse(raw));
     pipeline::run(reader, settings, map, |items: Vec<Item>| {
         for item in items {
             agg.add(item);
@@ -145,41 +132,22 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
     })?;
     let lexicon = agg.lexicon.clone().unwrap_or_else(|| {
         let l = screener.lexicon();
-        LexiconLite {
-            name: l.name.clone(),
-            version: l.version.clone(),
-        }
+        LexiconLite { name: l.name.clone(), version: l.version.clone() }
     });
     let html = agg.html(&args.title, &args.input, &lexicon);
-    out.write_all(html.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write report: {e}"))?;
+    out.write_all(html.as_bytes()).and_then(|()| out.flush()).map_err(|e| format!("cannot write report: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn reduce(
-    screener: &Screener,
-    profile: &str,
-    time_field: Option<&str>,
-    text_field: &str,
-    record: Record,
-) -> Item {
+fn reduce(screener: &Screener, profile: &str, time_field: Option<&str>, text_field: &str, record: Record) -> Item {
     let object = record.object.unwrap_or_default();
     let day = find_day(&object, time_field);
     if object.contains_key("decision") {
         // A batch output line: use it as it is.
         return match serde_json::from_value::<ResultLite>(Value::Object(object.clone())) {
             Ok(result) => {
-                let text = object
-                    .get(text_field)
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                Item::Result {
-                    id: record.id,
-                    result,
-                    text,
-                    day,
-                }
+                let text = object.get(text_field).and_then(Value::as_str).map(str::to_string);
+                Item::Result { id: record.id, result, text, day }
             }
             Err(_) => Item::Error,
         };
@@ -189,18 +157,10 @@ fn reduce(
     }
     match record.text {
         Ok(text) => {
-            let verdict = screener
-                .scan_with_profile(&text, profile)
-                .expect("profile checked at start");
-            let result =
-                serde_json::from_value(serde_json::to_value(&verdict).expect("serializes"))
-                    .expect("verdict has the report's fields");
-            Item::Result {
-                id: record.id,
-                result,
-                text: Some(text),
-                day,
-            }
+            let verdict = screener.scan_with_profile(&text, profile).expect("profile checked at start");
+            let result = serde_json::from_value(serde_json::to_value(&verdict).expect("serializes"))
+                .expect("verdict has the report's fields");
+            Item::Result { id: record.id, result, text: Some(text), day }
         }
         Err(_) => Item::Error,
     }
@@ -212,20 +172,14 @@ type Day = i64;
 fn find_day(object: &Map<String, Value>, field: Option<&str>) -> Option<Day> {
     let v = match field {
         Some(f) => object.get(f)?,
-        None => ["time", "created_at", "timestamp"]
-            .iter()
-            .find_map(|f| object.get(*f))?,
+        None => ["time", "created_at", "timestamp"].iter().find_map(|f| object.get(*f))?,
     };
     match v {
         Value::String(s) => parse_iso_day(s),
         Value::Number(n) => {
             let secs = n.as_f64()?;
             // Values past the year 5138 in seconds are taken as milliseconds.
-            let secs = if secs.abs() > 1e11 {
-                secs / 1000.0
-            } else {
-                secs
-            };
+            let secs = if secs.abs() > 1e11 { secs / 1000.0 } else { secs };
             Some((secs / 86400.0).floor() as i64)
         }
         _ => None,
@@ -265,15 +219,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
 const DECISIONS: [&str; 3] = ["pass", "review", "block"];
@@ -352,13 +298,7 @@ impl Aggregate {
     }
 
     fn add(&mut self, item: Item) {
-        let Item::Result {
-            id,
-            result,
-            text,
-            day,
-        } = item
-        else {
+        let Item::Result { id, result, text, day } = item else {
             self.errors += 1;
             return;
         };
@@ -366,10 +306,7 @@ impl Aggregate {
         if self.lexicon.is_none() {
             self.lexicon = result.lexicon.clone();
         }
-        let d = DECISIONS
-            .iter()
-            .position(|x| *x == result.decision)
-            .unwrap_or(0);
+        let d = DECISIONS.iter().position(|x| *x == result.decision).unwrap_or(0);
         self.decisions[d] += 1;
         if let Some(day) = day {
             self.days.entry(day).or_default()[d] += 1;
@@ -416,9 +353,7 @@ impl Aggregate {
         cats.dedup();
         for c in cats {
             let list = self.examples.entry(c.to_string()).or_default();
-            if list.len() >= self.per_category
-                && list.last().is_some_and(|e| e.score >= result.score)
-            {
+            if list.len() >= self.per_category && list.last().is_some_and(|e| e.score >= result.score) {
                 continue;
             }
             list.push(Example {
@@ -439,11 +374,8 @@ impl Aggregate {
         }
         let s = &mut self.shadow;
         s.texts += 1;
-        let live = result
-            .shadow_outcome
-            .as_ref()
-            .and_then(|o| DECISIONS.iter().position(|x| *x == o.decision))
-            .unwrap_or(now);
+        let live =
+            result.shadow_outcome.as_ref().and_then(|o| DECISIONS.iter().position(|x| *x == o.decision)).unwrap_or(now);
         if live != now {
             *s.changes.entry((now, live)).or_default() += 1;
         }
@@ -464,7 +396,9 @@ impl Aggregate {
                 }
             }
         }
-        if live != now && (s.examples.len() < self.per_category * 2 || s.examples.last().is_some_and(|(l, _)| *l < live)) {
+        if live != now
+            && (s.examples.len() < self.per_category * 2 || s.examples.last().is_some_and(|(l, _)| *l < live))
+        {
             let example = Example {
                 score: result.score,
                 id: id.clone(),
@@ -531,9 +465,12 @@ impl Aggregate {
             };
             let text = match &e.text {
                 Some(t) => highlight(t, &e.hits),
-                None => e.hits.iter().map(|hh| format!("<mark>{}</mark>", esc(&hh.matched))).collect::<Vec<_>>().join(" "),
+                None => {
+                    e.hits.iter().map(|hh| format!("<mark>{}</mark>", esc(&hh.matched))).collect::<Vec<_>>().join(" ")
+                }
             };
-            let evidence: Vec<String> = e.hits.iter().map(|hh| format!("{} «{}»", esc(&hh.term), esc(&hh.matched))).collect();
+            let evidence: Vec<String> =
+                e.hits.iter().map(|hh| format!("{} «{}»", esc(&hh.term), esc(&hh.matched))).collect();
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td><span class=\"{d}\">{d}</span> → <span class=\"{l}\">{l}</span></td><td class=\"text\">{}</td><td>{}</td></tr>",
@@ -615,11 +552,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
                 label: d.to_string(),
                 value: self.decisions[i] as f64,
                 color: DECISION_COLORS[i],
-                note: format!(
-                    "{} ({:.1}%)",
-                    self.decisions[i],
-                    pct(self.decisions[i], self.texts)
-                ),
+                note: format!("{} ({:.1}%)", self.decisions[i], pct(self.decisions[i], self.texts)),
             })
             .collect();
         h.push_str(&hbars("Decisions", &bars));
@@ -632,13 +565,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
                 label: c.to_string(),
                 value: v[0] as f64,
                 color: "#5c6bc0",
-                note: format!(
-                    "{} ({:.1}%) · review {} · block {}",
-                    v[0],
-                    pct(v[0], self.texts),
-                    v[2],
-                    v[3]
-                ),
+                note: format!("{} ({:.1}%) · review {} · block {}", v[0], pct(v[0], self.texts), v[2], v[3]),
             })
             .collect();
         h.push_str(&hbars("Texts per category (score > 0)", &bars));
@@ -650,10 +577,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
                 label: s.to_string(),
                 value: self.signal_hits[i] as f64,
                 color: SIGNAL_COLORS[i],
-                note: format!(
-                    "{} hits in {} texts",
-                    self.signal_hits[i], self.signal_texts[i]
-                ),
+                note: format!("{} hits in {} texts", self.signal_hits[i], self.signal_texts[i]),
             })
             .collect();
         h.push_str(&hbars("Signal mix (hits)", &bars));
@@ -663,12 +587,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
         via.push(("(as written)".into(), self.plain_hits));
         let bars: Vec<Bar> = via
             .iter()
-            .map(|(k, v)| Bar {
-                label: k.clone(),
-                value: *v as f64,
-                color: "#00897b",
-                note: v.to_string(),
-            })
+            .map(|(k, v)| Bar { label: k.clone(), value: *v as f64, color: "#00897b", note: v.to_string() })
             .collect();
         h.push_str(&hbars("Evasions seen through (hits, via)", &bars));
 
@@ -693,11 +612,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
         for (t, s) in terms.iter().take(50) {
             let mut forms: Vec<(&String, &u64)> = s.forms.iter().collect();
             forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            let forms: Vec<String> = forms
-                .iter()
-                .take(6)
-                .map(|(f, n)| format!("{} ({n})", esc(f)))
-                .collect();
+            let forms: Vec<String> = forms.iter().take(6).map(|(f, n)| format!("{} ({n})", esc(f))).collect();
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
@@ -726,11 +641,8 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
                     .hits
                     .iter()
                     .map(|hh| {
-                        let via = if hh.via.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" via {}", esc(&hh.via.join("+")))
-                        };
+                        let via =
+                            if hh.via.is_empty() { String::new() } else { format!(" via {}", esc(&hh.via.join("+"))) };
                         format!(
                             "{} <span class=\"small\">{} · {}{}</span> «{}»",
                             esc(&hh.term),
@@ -744,15 +656,9 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
                 let text = match &e.text {
                     Some(t) => highlight(t, &e.hits),
                     None => {
-                        let m: Vec<String> = e
-                            .hits
-                            .iter()
-                            .map(|hh| format!("<mark>{}</mark>", esc(&hh.matched)))
-                            .collect();
-                        format!(
-                            "<span class=\"small\">(text not in input)</span> {}",
-                            m.join(" ")
-                        )
+                        let m: Vec<String> =
+                            e.hits.iter().map(|hh| format!("<mark>{}</mark>", esc(&hh.matched))).collect();
+                        format!("<span class=\"small\">(text not in input)</span> {}", m.join(" "))
                     }
                 };
                 let _ = write!(
@@ -772,8 +678,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
     }
 
     fn trends(&self, h: &mut String) {
-        let (Some(first), Some(last)) = (self.days.keys().next(), self.days.keys().next_back())
-        else {
+        let (Some(first), Some(last)) = (self.days.keys().next(), self.days.keys().next_back()) else {
             return;
         };
         // Daily buckets for up to 120 days, monthly beyond.
@@ -781,10 +686,7 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
         if last - first <= 120 {
             for d in *first..=*last {
                 let (y, m, dd) = civil_from_days(d);
-                buckets.insert(
-                    format!("{y:04}-{m:02}-{dd:02}"),
-                    self.days.get(&d).copied().unwrap_or_default(),
-                );
+                buckets.insert(format!("{y:04}-{m:02}-{dd:02}"), self.days.get(&d).copied().unwrap_or_default());
             }
         } else {
             for (d, v) in &self.days {
@@ -826,18 +728,8 @@ mark{{background:#ffe08a;padding:0 1px}} .pass{{color:#2e7d32}} .review{{color:#
             },
         ];
         h.push_str("<h2>Trends</h2><div class=\"grid\">");
-        h.push_str(&lines(
-            "Texts per period, by decision",
-            &labels,
-            &volume,
-            "",
-        ));
-        h.push_str(&lines(
-            "Review and block rate per period",
-            &labels,
-            &rates,
-            "%",
-        ));
+        h.push_str(&lines("Texts per period, by decision", &labels, &volume, ""));
+        h.push_str(&lines("Review and block rate per period", &labels, &rates, "%"));
         h.push_str("</div>\n");
     }
 }
@@ -848,11 +740,7 @@ fn highlight(text: &str, hits: &[HitLite]) -> String {
     let mut marked = vec![false; chars.len()];
     for hh in hits {
         if let Some(s) = hh.span {
-            for m in marked
-                .iter_mut()
-                .take(s.char[1].min(chars.len()))
-                .skip(s.char[0])
-            {
+            for m in marked.iter_mut().take(s.char[1].min(chars.len())).skip(s.char[0]) {
                 *m = true;
             }
         }
@@ -883,10 +771,7 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_iso_day("1970-01-02"), Some(1));
-        assert_eq!(
-            parse_iso_day("2026-05-01T10:00:00Z").map(civil_from_days),
-            Some((2026, 5, 1))
-        );
+        assert_eq!(parse_iso_day("2026-05-01T10:00:00Z").map(civil_from_days), Some((2026, 5, 1)));
         assert_eq!(parse_iso_day("yesterday"), None);
         for d in [-1000, 0, 19000, 20000, 730000] {
             let (y, m, dd) = civil_from_days(d);

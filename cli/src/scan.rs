@@ -9,7 +9,9 @@ use crate::common::{scan_error, CliError, ScreenArgs};
 
 /// Screen one text (the argument, or stdin) and print the verdict.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --model-features always \"今天天气不错\"   # the learned scorer's evidence even when it passes\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"\n  prescreen scan --lexicon default --lexicon event.toml --today 2026-12-20 \"…\"   # as on that day")]
+#[command(
+    after_help = "Examples:\n  prescreen scan \"bing du 到货，加v\"\n  prescreen scan --json --profile minors < post.txt\n  prescreen scan --model-features always \"今天天气不错\"   # the learned scorer's evidence even when it passes\n  prescreen scan --lexicon default --lexicon event.toml \"蓝精灵糖\"\n  prescreen scan --lexicon default --lexicon event.toml --today 2026-12-20 \"…\"   # as on that day"
+)]
 pub struct ScanArgs {
     /// The text (read from stdin when absent).
     text: Option<String>,
@@ -36,7 +38,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
                 bytes.pop();
             }
             if bytes.len() > max {
-                return Err(format!("input too long: stdin has more than {max} bytes, the limit; raise it with --max-input-bytes").into());
+                return Err(format!(
+                    "input too long: stdin has more than {max} bytes, the limit; raise it with --max-input-bytes"
+                )
+                .into());
             }
             String::from_utf8(bytes).map_err(|e| format!("stdin is not UTF-8: {}", e.utf8_error()))?
         }
@@ -46,7 +51,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
         println!("{}", serde_json::to_string(&verdict)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("decision: {}  score: {:.2}  (lexicon {} {}, profile {})", verdict.decision, verdict.score, verdict.lexicon.name, verdict.lexicon.version, verdict.profile);
+    println!(
+        "decision: {}  score: {:.2}  (lexicon {} {}, profile {})",
+        verdict.decision, verdict.score, verdict.lexicon.name, verdict.lexicon.version, verdict.profile
+    );
     for (category, s) in &verdict.categories {
         println!("  category {category}: {:.2} {}", s.score, s.decision);
     }
@@ -66,13 +74,19 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, CliError> {
         );
     }
     for hit in &verdict.shadow {
-        println!("  shadow (not counted) {:?} [{}..{}] {} {} {} w={:.2}", hit.matched, hit.span.char[0], hit.span.char[1], hit.term, hit.category, hit.signal, hit.weight);
+        println!(
+            "  shadow (not counted) {:?} [{}..{}] {} {} {} w={:.2}",
+            hit.matched, hit.span.char[0], hit.span.char[1], hit.term, hit.category, hit.signal, hit.weight
+        );
     }
     if let Some(o) = &verdict.shadow_outcome {
         println!("  with the shadow terms live: {} {:.2}", o.decision, o.score);
     }
     for s in &verdict.suppressed {
-        println!("  not counted {:?} [{}..{}] {}: {:?} {}", s.matched, s.span.char[0], s.span.char[1], s.term, s.reason, s.detail);
+        println!(
+            "  not counted {:?} [{}..{}] {}: {:?} {}",
+            s.matched, s.span.char[0], s.span.char[1], s.term, s.reason, s.detail
+        );
     }
     if let Some(m) = &verdict.model {
         println!("  learned scorer: {} {:.3} (alone: {})", m.category, m.score, m.decision);

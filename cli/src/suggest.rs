@@ -94,16 +94,14 @@ struct TermCount {
 
 /// English words too common to be worth a reviewer's time.
 const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with", "by",
-    "from", "as", "is", "are", "was", "were", "be", "been", "am", "it", "its", "this", "that",
-    "these", "those", "i", "me", "my", "we", "our", "he", "him", "his", "she", "her", "they",
-    "them", "their", "what", "which", "who", "so", "not", "no", "do", "does", "did", "have", "has",
-    "had", "will", "would", "can", "could", "just", "all", "up", "out", "about", "than", "then",
-    "there", "here", "rt", "amp", "http", "https", "co", "com", "www", "im", "u", "ur", "you",
-    "your", "you're", "yours", "i'm", "it's", "don't", "dont", "like", "now", "get", "got", "go",
-    "going", "know", "one", "how", "when", "why", "where", "some", "any", "more", "very", "too",
-    "should", "shall", "may", "might", "must", "into", "over", "again", "also", "only", "even",
-    "because", "being", "us",
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is",
+    "are", "was", "were", "be", "been", "am", "it", "its", "this", "that", "these", "those", "i", "me", "my", "we",
+    "our", "he", "him", "his", "she", "her", "they", "them", "their", "what", "which", "who", "so", "not", "no", "do",
+    "does", "did", "have", "has", "had", "will", "would", "can", "could", "just", "all", "up", "out", "about", "than",
+    "then", "there", "here", "rt", "amp", "http", "https", "co", "com", "www", "im", "u", "ur", "you", "your",
+    "you're", "yours", "i'm", "it's", "don't", "dont", "like", "now", "get", "got", "go", "going", "know", "one",
+    "how", "when", "why", "where", "some", "any", "more", "very", "too", "should", "shall", "may", "might", "must",
+    "into", "over", "again", "also", "only", "even", "because", "being", "us",
 ];
 
 /// Han characters that make poor n-gram edges (particles).
@@ -142,16 +140,9 @@ fn grams(text: &str, covered: &[bool]) -> Vec<String> {
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '\'') {
                 i += 1;
             }
-            let word: String = chars[start..i]
-                .iter()
-                .collect::<String>()
-                .trim_end_matches('\'')
-                .to_lowercase();
+            let word: String = chars[start..i].iter().collect::<String>().trim_end_matches('\'').to_lowercase();
             let word = word.strip_suffix("'s").unwrap_or(&word).to_string();
-            if word.len() >= 2
-                && !covered[start..i].iter().any(|&x| x)
-                && !STOPWORDS.contains(&word.as_str())
-            {
+            if word.len() >= 2 && !covered[start..i].iter().any(|&x| x) && !STOPWORDS.contains(&word.as_str()) {
                 out.push(word);
             }
         } else {
@@ -163,19 +154,12 @@ fn grams(text: &str, covered: &[bool]) -> Vec<String> {
     out
 }
 
-fn scan_doc(
-    screener: &Screener,
-    profile: &str,
-    label_field: &str,
-    record: Record,
-) -> Result<Option<Doc>, String> {
+fn scan_doc(screener: &Screener, profile: &str, label_field: &str, record: Record) -> Result<Option<Doc>, String> {
     let line = record.line;
     let Some((text, _, label)) = crate::eval::labelled(record.text, record.object, line, label_field)? else {
         return Ok(None);
     };
-    let verdict = screener
-        .scan_with_profile(&text, profile)
-        .expect("profile checked at start");
+    let verdict = screener.scan_with_profile(&text, profile).expect("profile checked at start");
     let mut covered = vec![false; text.chars().count()];
     for h in &verdict.hits {
         let [s, e] = h.span.char;
@@ -183,25 +167,12 @@ fn scan_doc(
             *c = true;
         }
     }
-    let grams = if label {
-        grams(&text, &covered)
-    } else {
-        grams(&text, &vec![false; covered.len()])
-    };
-    let mut hits: Vec<(String, String, String)> = verdict
-        .hits
-        .iter()
-        .map(|h| (h.term.clone(), h.category.clone(), h.matched.clone()))
-        .collect();
+    let grams = if label { grams(&text, &covered) } else { grams(&text, &vec![false; covered.len()]) };
+    let mut hits: Vec<(String, String, String)> =
+        verdict.hits.iter().map(|h| (h.term.clone(), h.category.clone(), h.matched.clone())).collect();
     hits.sort();
     hits.dedup();
-    Ok(Some(Doc {
-        label,
-        id: record.id,
-        text: snippet(&text, 160),
-        grams,
-        hits,
-    }))
+    Ok(Some(Doc { label, id: record.id, text: snippet(&text, 160), grams, hits }))
 }
 
 pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
@@ -215,50 +186,45 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
     let mut counts: HashMap<String, GramCount> = HashMap::new();
     let mut terms: HashMap<String, TermCount> = HashMap::new();
     let map = |raw| scan_doc(&screener, profile, label_field, parser.parse(raw));
-    pipeline::run(
-        reader,
-        settings,
-        map,
-        |chunk: Vec<Result<Option<Doc>, String>>| {
-            for doc in chunk {
-                let Some(doc) = doc.map_err(|e| format!("{}: {e}", args.data))? else {
-                    continue;
-                };
-                let index = docs.len() as u32;
-                for g in doc.grams {
-                    let c = counts.entry(g).or_default();
-                    if doc.label {
-                        c.risky += 1;
-                        if c.examples.len() < 2 {
-                            c.examples.push(index);
-                        }
-                    } else {
-                        c.benign += 1;
+    pipeline::run(reader, settings, map, |chunk: Vec<Result<Option<Doc>, String>>| {
+        for doc in chunk {
+            let Some(doc) = doc.map_err(|e| format!("{}: {e}", args.data))? else {
+                continue;
+            };
+            let index = docs.len() as u32;
+            for g in doc.grams {
+                let c = counts.entry(g).or_default();
+                if doc.label {
+                    c.risky += 1;
+                    if c.examples.len() < 2 {
+                        c.examples.push(index);
                     }
+                } else {
+                    c.benign += 1;
                 }
-                let mut seen: Vec<&str> = Vec::new();
-                for (term, category, matched) in &doc.hits {
-                    let t = terms.entry(term.clone()).or_default();
-                    t.category.clone_from(category);
-                    *t.forms.entry(matched.clone()).or_default() += 1;
-                    if seen.contains(&term.as_str()) {
-                        continue;
-                    }
-                    seen.push(term);
-                    if doc.label {
-                        t.on_label_1 += 1;
-                    } else {
-                        t.on_label_0 += 1;
-                        if t.examples.len() < 3 {
-                            t.examples.push(index);
-                        }
-                    }
-                }
-                docs.push((doc.label, doc.id, doc.text));
             }
-            Ok(())
-        },
-    )?;
+            let mut seen: Vec<&str> = Vec::new();
+            for (term, category, matched) in &doc.hits {
+                let t = terms.entry(term.clone()).or_default();
+                t.category.clone_from(category);
+                *t.forms.entry(matched.clone()).or_default() += 1;
+                if seen.contains(&term.as_str()) {
+                    continue;
+                }
+                seen.push(term);
+                if doc.label {
+                    t.on_label_1 += 1;
+                } else {
+                    t.on_label_0 += 1;
+                    if t.examples.len() < 3 {
+                        t.examples.push(index);
+                    }
+                }
+            }
+            docs.push((doc.label, doc.id, doc.text));
+        }
+        Ok(())
+    })?;
     let risky_docs = docs.iter().filter(|d| d.0).count() as f64;
     let benign_docs = docs.len() as f64 - risky_docs;
     if risky_docs == 0.0 {
@@ -295,19 +261,15 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
         .filter(|(g, c)| c.risky >= args.min_count && folded.binary_search(&g.as_str()).is_err())
         .filter_map(|(g, c)| {
             let (r, b) = (c.risky as f64, c.benign as f64);
-            let log_odds = ((r + alpha) / (risky_docs - r + alpha)).ln()
-                - ((b + alpha) / (benign_docs - b + alpha)).ln();
+            let log_odds =
+                ((r + alpha) / (risky_docs - r + alpha)).ln() - ((b + alpha) / (benign_docs - b + alpha)).ln();
             let var = 1.0 / (r + alpha)
                 + 1.0 / (risky_docs - r + alpha)
                 + 1.0 / (b + alpha)
                 + 1.0 / (benign_docs - b + alpha);
             (log_odds > 0.0).then(|| Candidate {
                 term: g.clone(),
-                kind: if g.chars().next().is_some_and(is_han) {
-                    "zh-ngram"
-                } else {
-                    "en-word"
-                },
+                kind: if g.chars().next().is_some_and(is_han) { "zh-ngram" } else { "en-word" },
                 risky: c.risky,
                 benign: c.benign,
                 log_odds: (log_odds * 1000.0).round() / 1000.0,
@@ -319,13 +281,9 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
     candidates.sort_by(|a, b| b.z.total_cmp(&a.z).then(a.term.cmp(&b.term)));
     candidates.truncate(args.top);
 
-    let mut fp_terms: Vec<(&String, &TermCount)> =
-        terms.iter().filter(|(_, t)| t.on_label_0 > 0).collect();
+    let mut fp_terms: Vec<(&String, &TermCount)> = terms.iter().filter(|(_, t)| t.on_label_0 > 0).collect();
     fp_terms.sort_by(|a, b| {
-        b.1.on_label_0
-            .cmp(&a.1.on_label_0)
-            .then(a.1.on_label_1.cmp(&b.1.on_label_1))
-            .then(a.0.cmp(b.0))
+        b.1.on_label_0.cmp(&a.1.on_label_0).then(a.1.on_label_1.cmp(&b.1.on_label_1)).then(a.0.cmp(b.0))
     });
     fp_terms.truncate(args.top);
     let fp_json: Vec<Value> = fp_terms
@@ -351,28 +309,11 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "{}: {} texts ({} label 1, {} label 0)",
-        args.data,
-        docs.len(),
-        risky_docs,
-        benign_docs
-    );
-    println!(
-        "\ncandidate terms (in label-1 texts, outside counted hits; min {} texts):",
-        args.min_count
-    );
-    println!(
-        "  {:<20} {:>8} {:>7} {:>9} {:>7}  example",
-        "term", "label 1", "label 0", "log-odds", "z"
-    );
+    println!("{}: {} texts ({} label 1, {} label 0)", args.data, docs.len(), risky_docs, benign_docs);
+    println!("\ncandidate terms (in label-1 texts, outside counted hits; min {} texts):", args.min_count);
+    println!("  {:<20} {:>8} {:>7} {:>9} {:>7}  example", "term", "label 1", "label 0", "log-odds", "z");
     for c in &candidates {
-        let ex = c
-            .examples
-            .first()
-            .and_then(|e| e["text"].as_str())
-            .map(|t| snippet(t, 50))
-            .unwrap_or_default();
+        let ex = c.examples.first().and_then(|e| e["text"].as_str()).map(|t| snippet(t, 50)).unwrap_or_default();
         println!(
             "  {:<20} {:>8} {:>7} {:>9.2} {:>7.2}  {}",
             c.term,
@@ -384,15 +325,9 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode, CliError> {
         );
     }
     println!("\nterms with false positives (hits on label-0 texts):");
-    println!(
-        "  {:<28} {:<12} {:>7} {:>7} {:>9}  example",
-        "term", "category", "label 0", "label 1", "precision"
-    );
+    println!("  {:<28} {:<12} {:>7} {:>7} {:>9}  example", "term", "category", "label 0", "label 1", "precision");
     for v in &fp_json {
-        let ex = v["examples"][0]["text"]
-            .as_str()
-            .map(|t| snippet(t, 50))
-            .unwrap_or_default();
+        let ex = v["examples"][0]["text"].as_str().map(|t| snippet(t, 50)).unwrap_or_default();
         println!(
             "  {:<28} {:<12} {:>7} {:>7} {:>8.1}%  {}",
             v["term"].as_str().unwrap_or(""),

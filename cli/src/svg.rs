@@ -35,25 +35,14 @@ pub struct Bar {
 
 /// Rough display width of a label in pixels at 12px: CJK and other wide characters count double.
 fn text_width(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 12.0 } else { 7.0 })
-        .sum()
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 12.0 } else { 7.0 }).sum()
 }
 
 /// A horizontal bar chart with one row per bar.
 pub fn hbars(title: &str, bars: &[Bar]) -> String {
     let row = 22.0;
-    let label_w = bars
-        .iter()
-        .map(|b| text_width(&b.label))
-        .fold(60.0f64, f64::max)
-        .min(220.0)
-        + 10.0;
-    let note_w = bars
-        .iter()
-        .map(|b| text_width(&b.note))
-        .fold(40.0f64, f64::max)
-        + 10.0;
+    let label_w = bars.iter().map(|b| text_width(&b.label)).fold(60.0f64, f64::max).min(220.0) + 10.0;
+    let note_w = bars.iter().map(|b| text_width(&b.note)).fold(40.0f64, f64::max) + 10.0;
     let plot_w = 360.0;
     let width = label_w + plot_w + note_w;
     let height = 30.0 + row * bars.len().max(1) as f64 + 6.0;
@@ -69,11 +58,7 @@ pub fn hbars(title: &str, bars: &[Bar]) -> String {
     }
     for (i, b) in bars.iter().enumerate() {
         let y = 30.0 + row * i as f64;
-        let w = if max > 0.0 {
-            (b.value / max * plot_w).max(if b.value > 0.0 { 1.0 } else { 0.0 })
-        } else {
-            0.0
-        };
+        let w = if max > 0.0 { (b.value / max * plot_w).max(if b.value > 0.0 { 1.0 } else { 0.0 }) } else { 0.0 };
         let label = shorten(&b.label, 30);
         let _ = write!(
             s,
@@ -117,10 +102,7 @@ pub fn lines(title: &str, x_labels: &[String], series: &[Series], y_unit: &str) 
     let (left, right, top, bottom) = (50.0, 50.0, 46.0, 40.0);
     let (plot_w, plot_h) = (640.0, 220.0);
     let (width, height) = (left + plot_w + right, top + plot_h + bottom);
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .fold(0.0f64, f64::max);
+    let max = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0f64, f64::max);
     let max = if max <= 0.0 { 1.0 } else { nice_ceiling(max) };
     let n = x_labels.len();
     let x = |i: usize| {
@@ -176,12 +158,8 @@ pub fn lines(title: &str, x_labels: &[String], series: &[Series], y_unit: &str) 
         }
     }
     for se in series {
-        let points: Vec<String> = se
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
-            .collect();
+        let points: Vec<String> =
+            se.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
         let _ = write!(
             s,
             r#"<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>"#,

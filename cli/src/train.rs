@@ -15,7 +15,9 @@ use crate::common::{load_lexicon, today, CliError};
 /// Train the learned scorer on labelled JSONL (`text`, `label` 1 risky / 0 benign, optional
 /// `category`) and write a model file.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  prescreen train data/train/*.jsonl -o model.bin --seed 7\n  prescreen train cn.jsonl en.jsonl -o model.bin --head fraud=spam --epochs 8")]
+#[command(
+    after_help = "Examples:\n  prescreen train data/train/*.jsonl -o model.bin --seed 7\n  prescreen train cn.jsonl en.jsonl -o model.bin --head fraud=spam --epochs 8"
+)]
 pub struct TrainArgs {
     /// Labelled JSONL files.
     #[arg(required = true)]
@@ -72,7 +74,8 @@ pub fn run(args: TrainArgs) -> Result<ExitCode, CliError> {
     let mut heads = vec![args.category.clone()];
     let mut routes: Vec<(String, usize)> = Vec::new();
     for spec in &args.head {
-        let (category, labels) = spec.split_once('=').ok_or_else(|| format!("--head {spec:?}: expected CATEGORY=LABEL,…"))?;
+        let (category, labels) =
+            spec.split_once('=').ok_or_else(|| format!("--head {spec:?}: expected CATEGORY=LABEL,…"))?;
         heads.push(category.to_string());
         routes.extend(labels.split(',').map(|l| (l.trim().to_string(), heads.len() - 1)));
     }
@@ -117,7 +120,9 @@ pub fn run(args: TrainArgs) -> Result<ExitCode, CliError> {
     };
     let trained = train(&screener, &examples, &options, &mut |p| match p {
         Progress::Features { done, total } => eprint!("\rfeatures: {done}/{total}"),
-        Progress::Epoch { epoch, loss } => eprintln!("{}epoch {epoch}: loss {loss:.4}", if epoch == 1 { "\n" } else { "" }),
+        Progress::Epoch { epoch, loss } => {
+            eprintln!("{}epoch {epoch}: loss {loss:.4}", if epoch == 1 { "\n" } else { "" })
+        }
     })?;
     let bytes = trained.model.to_bytes();
     fs::write(&args.output, &bytes).map_err(|e| format!("cannot write {}: {e}", args.output))?;

@@ -13,37 +13,21 @@ fn prescreen(args: &[&str]) -> Output {
 }
 
 fn json(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
 #[test]
 fn eval_figures() {
-    let v = json(prescreen(&[
-        "eval",
-        &data("labelled.jsonl"),
-        "--lexicon",
-        &data("mini.toml"),
-        "--json",
-        "--top",
-        "3",
-    ]));
+    let v =
+        json(prescreen(&["eval", &data("labelled.jsonl"), "--lexicon", &data("mini.toml"), "--json", "--top", "3"]));
     assert_eq!(v["texts"], 13);
     assert_eq!(v["label_1"], 7);
     // Flagged (review or block): 出冰毒, 白粉到货加微信, fuck you, 你个傻逼 on label 1;
     // 大麻的历史研究 and "what a cock up" on label 0.
     let f = &v["flagged"];
     assert_eq!(
-        (
-            f["tp"].as_u64(),
-            f["fp"].as_u64(),
-            f["fn"].as_u64(),
-            f["tn"].as_u64()
-        ),
+        (f["tp"].as_u64(), f["fp"].as_u64(), f["fn"].as_u64(), f["tn"].as_u64()),
         (Some(4), Some(2), Some(3), Some(4))
     );
     assert_eq!(f["precision"], 0.6667);
@@ -54,10 +38,7 @@ fn eval_figures() {
     let sweep = v["sweep"].as_array().unwrap();
     assert_eq!(sweep.len(), 20);
     assert_eq!(sweep[0]["threshold"], 0.05);
-    let recalls: Vec<f64> = sweep
-        .iter()
-        .map(|s| s["recall"].as_f64().unwrap())
-        .collect();
+    let recalls: Vec<f64> = sweep.iter().map(|s| s["recall"].as_f64().unwrap()).collect();
     assert!(recalls.windows(2).all(|w| w[0] >= w[1]));
     // Per data category and per lexicon category (the data's categories are lexicon ids here).
     assert_eq!(v["by_data_category"]["drugs"]["flagged"]["recall"], 1.0);
@@ -117,12 +98,7 @@ fn eval_by_source() {
     std::fs::write(&path, lines.join("\n")).unwrap();
     let path = path.to_str().unwrap();
     let today = "2026-11-26";
-    let lexicon = LexiconBuilder::new()
-        .try_add_default()
-        .unwrap()
-        .today(today.parse().unwrap())
-        .build()
-        .unwrap();
+    let lexicon = LexiconBuilder::new().try_add_default().unwrap().today(today.parse().unwrap()).build().unwrap();
     let with_model = Screener::new(lexicon.clone()).unwrap();
     let without_model = Screener::with_model(lexicon, None).unwrap();
 
@@ -134,10 +110,7 @@ fn eval_by_source() {
         for (text, label) in BY_SOURCE_DATA {
             let verdict = with_model.scan_with_profile(text, profile).unwrap();
             let decisions = [
-                without_model
-                    .scan_with_profile(text, profile)
-                    .unwrap()
-                    .decision,
+                without_model.scan_with_profile(text, profile).unwrap().decision,
                 verdict.model.expect("the model is on").decision,
                 verdict.decision,
             ];
@@ -154,24 +127,14 @@ fn eval_by_source() {
         let args = ["eval", path, "--lexicon", "default", "--today", today, "--profile", profile];
         let v = json(prescreen(&[&args[..], &["--json"]].concat()));
         let by_source = &v["by_source"];
-        for (key, want) in ["lexicon_only", "model_only", "combined"]
-            .iter()
-            .zip(expected)
-        {
+        for (key, want) in ["lexicon_only", "model_only", "combined"].iter().zip(expected) {
             let c = &by_source[key];
             let got = ["tp", "fp", "fn", "tn"].map(|k| c[k].as_u64().unwrap());
             assert_eq!(got, want, "{key} under {profile}");
             let precision = want[0] as f64 / (want[0] + want[1]) as f64;
-            assert_eq!(
-                c["precision"],
-                (precision * 10000.0).round() / 10000.0,
-                "{key}"
-            );
+            assert_eq!(c["precision"], (precision * 10000.0).round() / 10000.0, "{key}");
         }
-        assert_eq!(
-            by_source["combined"], v["flagged"],
-            "combined is the overall figure"
-        );
+        assert_eq!(by_source["combined"], v["flagged"], "combined is the overall figure");
         lexicon_only.push(expected[0]);
         // The data is only a test if the three differ; if a retrained model makes them agree, pick
         // other texts.
@@ -182,12 +145,7 @@ fn eval_by_source() {
 
         let text = prescreen(&args);
         let text = String::from_utf8(text.stdout).unwrap();
-        for needle in [
-            "by source (review+block)",
-            "lexicon only",
-            "model only",
-            "combined (= overall)",
-        ] {
+        for needle in ["by source (review+block)", "lexicon only", "model only", "combined (= overall)"] {
             assert!(text.contains(needle), "{needle} in\n{text}");
         }
     }
@@ -198,40 +156,21 @@ fn eval_by_source() {
     );
 
     // Without the model: no per-source figures, in JSON or in text.
-    let v = json(prescreen(&[
-        "eval",
-        path,
-        "--lexicon",
-        "default",
-        "--no-model",
-        "--json",
-    ]));
+    let v = json(prescreen(&["eval", path, "--lexicon", "default", "--no-model", "--json"]));
     assert!(v.get("by_source").is_none());
     let text = prescreen(&["eval", path, "--lexicon", "default", "--no-model"]);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("overall (review+block)"));
-    assert!(
-        !text.contains("by source") && !text.contains("model only"),
-        "{text}"
-    );
+    assert!(!text.contains("by source") && !text.contains("model only"), "{text}");
 }
 
 #[test]
 fn eval_human_output() {
-    let out = prescreen(&[
-        "eval",
-        &data("labelled.jsonl"),
-        "--lexicon",
-        &data("mini.toml"),
-    ]);
+    let out = prescreen(&["eval", &data("labelled.jsonl"), "--lexicon", &data("mini.toml")]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for needle in [
-        "overall (review+block)",
-        "overall (block only)",
-        "confusion",
-        "threshold sweep",
-        "worst false positives",
+        "overall (review+block)", "overall (block only)", "confusion", "threshold sweep", "worst false positives",
         "hit sexual.cock",
     ] {
         assert!(text.contains(needle), "{needle} in\n{text}");
@@ -256,19 +195,10 @@ fn suggest_finds_missed_terms_and_false_positive_terms() {
     assert_eq!(candidates[0]["benign"], 0);
     assert!(!candidates[0]["examples"].as_array().unwrap().is_empty());
     // Terms the lexicon already hits are not candidates.
-    assert!(candidates
-        .iter()
-        .all(|c| c["term"] != "冰毒" && c["term"] != "fuck"));
-    let fp: Vec<&str> = v["false_positive_terms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["term"].as_str().unwrap())
-        .collect();
-    assert!(
-        fp.contains(&"sexual.cock") && fp.contains(&"drugs.weed"),
-        "{fp:?}"
-    );
+    assert!(candidates.iter().all(|c| c["term"] != "冰毒" && c["term"] != "fuck"));
+    let fp: Vec<&str> =
+        v["false_positive_terms"].as_array().unwrap().iter().map(|t| t["term"].as_str().unwrap()).collect();
+    assert!(fp.contains(&"sexual.cock") && fp.contains(&"drugs.weed"), "{fp:?}");
 }
 
 #[test]
@@ -283,18 +213,11 @@ fn report_is_self_contained_and_escaped() {
         "--lexicon",
         &data("mini.toml"),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let html = std::fs::read_to_string(&html_path).unwrap();
     check_report(&html);
     assert!(html.contains("Trends"), "the input has a time field");
-    assert!(
-        html.contains("2026-05-02"),
-        "days without records are filled in"
-    );
+    assert!(html.contains("2026-05-02"), "days without records are filled in");
     assert!(html.contains("5 records with errors"));
 
     // The same report from batch output (used as is, text and time kept).
@@ -321,17 +244,10 @@ fn report_is_self_contained_and_escaped() {
         "--lexicon",
         &data("mini.toml"),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let html2 = std::fs::read_to_string(&html2_path).unwrap();
     check_report(&html2);
-    assert!(
-        html2.contains("lexicon mini 1"),
-        "the lexicon named in the batch output"
-    );
+    assert!(html2.contains("lexicon mini 1"), "the lexicon named in the batch output");
     assert!(html2.contains("Trends"));
 }
 
@@ -344,13 +260,8 @@ fn check_report(html: &str) {
     assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
     assert!(html.contains("x&lt;script&gt;"), "ids are escaped too");
     // Self-contained: no external resources.
-    for needle in [
-        "http://", "https://", "src=\"", "href=\"", "@import", "url(",
-    ] {
-        let hits: Vec<_> = html
-            .match_indices(needle)
-            .filter(|(i, _)| !html[..*i].ends_with("xmlns=\""))
-            .collect();
+    for needle in ["http://", "https://", "src=\"", "href=\"", "@import", "url("] {
+        let hits: Vec<_> = html.match_indices(needle).filter(|(i, _)| !html[..*i].ends_with("xmlns=\"")).collect();
         assert!(hits.is_empty(), "{needle} in the report");
     }
     assert!(html.contains("<svg"), "charts");

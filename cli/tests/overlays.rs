@@ -50,9 +50,18 @@ fn layering_expiry_and_shadow_in_scan() {
 fn lexicon_check_warns_about_expired_items_without_failing() {
     let out = run(&["lexicon", "check", &data("mini.toml"), &data("event.toml"), "--today", "2026-11-26"]);
     let text = stdout(&out);
-    assert!(text.contains(&format!("warning: expired, ignored: {}:43:1: term `drugs.ev.bingtang` expired on 2026-01-01", data("event.toml"))), "{text}");
+    assert!(
+        text.contains(&format!(
+            "warning: expired, ignored: {}:43:1: term `drugs.ev.bingtang` expired on 2026-01-01",
+            data("event.toml")
+        )),
+        "{text}"
+    );
     assert!(text.contains("1 shadow terms and 0 shadow rules"), "{text}");
-    assert!(text.contains("ran 4 term examples and 0 cases: 0 failed"), "the shadow term's example is found in `shadow`: {text}");
+    assert!(
+        text.contains("ran 4 term examples and 0 cases: 0 failed"),
+        "the shadow term's example is found in `shadow`: {text}"
+    );
     assert!(!text.contains("expires on"), "nothing expires within two weeks of 2026-11-26: {text}");
     let text = stdout(&run(&["lexicon", "check", &data("mini.toml"), &data("event.toml"), "--today", "2026-12-20"]));
     assert!(text.contains("note: term `drugs.ev.lanjingling` expires on 2026-12-31 (in 11 days)"), "{text}");
@@ -91,7 +100,12 @@ fn lexicon_diff_groups_changed_texts_by_term() {
         .iter()
         .map(|g| {
             let ids = g["examples"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
-            (g["term"].as_str().unwrap().into(), g["status"].as_str().unwrap().into(), g["texts"].as_u64().unwrap(), ids)
+            (
+                g["term"].as_str().unwrap().into(),
+                g["status"].as_str().unwrap().into(),
+                g["texts"].as_u64().unwrap(),
+                ids,
+            )
         })
         .collect();
     let want = [
@@ -100,8 +114,10 @@ fn lexicon_diff_groups_changed_texts_by_term() {
         ("drugs.weed", "changed", 1, vec!["d"]),
         ("hate.ev.feiwu", "added", 1, vec!["e"]),
     ];
-    let want: Vec<(String, String, u64, Vec<String>)> =
-        want.iter().map(|(t, s, n, ids)| (t.to_string(), s.to_string(), *n, ids.iter().map(|i| i.to_string()).collect())).collect();
+    let want: Vec<(String, String, u64, Vec<String>)> = want
+        .iter()
+        .map(|(t, s, n, ids)| (t.to_string(), s.to_string(), *n, ids.iter().map(|i| i.to_string()).collect()))
+        .collect();
     assert_eq!(groups, want);
     let c = &v["terms"][0]["examples"][1];
     assert_eq!(c["old"], json!({"decision": "pass", "categories": []}));
@@ -112,9 +128,13 @@ fn lexicon_diff_groups_changed_texts_by_term() {
 
     // The same as a summary; and comparing a lexicon with itself changes nothing.
     let text = stdout(&run(&["lexicon", "diff", &mini, &new, "--corpus", &corpus, "--today", "2026-11-26"]));
-    assert!(text.contains("8 texts: 3 change decision, 1 change category only, 4 unchanged (1 records unreadable"), "{text}");
+    assert!(
+        text.contains("8 texts: 3 change decision, 1 change category only, 4 unchanged (1 records unreadable"),
+        "{text}"
+    );
     assert!(text.contains("drugs.ev.lanjingling (added): 2 texts — pass → review 1, pass → block 1"), "{text}");
-    let same: Value = serde_json::from_str(&stdout(&run(&["lexicon", "diff", &new, &new, "--corpus", &corpus, "--json"]))).unwrap();
+    let same: Value =
+        serde_json::from_str(&stdout(&run(&["lexicon", "diff", &new, &new, "--corpus", &corpus, "--json"]))).unwrap();
     assert_eq!((same["changed"]["decision"].as_u64(), same["terms"].as_array().map(Vec::len)), (Some(0), Some(0)));
 }
 
@@ -124,7 +144,20 @@ fn report_shows_what_shadow_terms_would_have_done() {
     let (mini, event) = (data("mini.toml"), data("event.toml"));
     let results = dir.path().join("results.jsonl");
     let results = results.to_str().unwrap();
-    stdout(&run(&["batch", &data("diff_corpus.jsonl"), "--lexicon", &mini, "--lexicon", &event, "--today", "2026-11-26", "--keep", "text", "-o", results]));
+    stdout(&run(&[
+        "batch",
+        &data("diff_corpus.jsonl"),
+        "--lexicon",
+        &mini,
+        "--lexicon",
+        &event,
+        "--today",
+        "2026-11-26",
+        "--keep",
+        "text",
+        "-o",
+        results,
+    ]));
     let html_path = dir.path().join("report.html");
     stdout(&run(&["report", results, "-o", html_path.to_str().unwrap()]));
     let html = std::fs::read_to_string(html_path).unwrap();

@@ -17,8 +17,18 @@ use common::{data, prescreen};
 /// A sizable, varied JSONL input: ids and no ids (the id is then the line number, which resuming
 /// must keep), hits, benign texts, bad lines, CRLF endings, astral chars.
 fn write_input(path: &Path, records: usize) {
-    let texts = ["出冰毒，加微信", "今天天气很好，出去走走", "you are a c u n t", "处女座的人很好", "😀冰😀毒😀 meth",
-        "弓虽女干", "The class starts at nine.", "ＦＵＣＫ", "草泥马", "一三八一二三四五六七八 加微信"];
+    let texts = [
+        "出冰毒，加微信",
+        "今天天气很好，出去走走",
+        "you are a c u n t",
+        "处女座的人很好",
+        "😀冰😀毒😀 meth",
+        "弓虽女干",
+        "The class starts at nine.",
+        "ＦＵＣＫ",
+        "草泥马",
+        "一三八一二三四五六七八 加微信",
+    ];
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     for i in 0..records {
         let text = format!("{} #{i}", texts[i % texts.len()]);
@@ -68,8 +78,7 @@ fn a_killed_run_resumed_gives_the_uninterrupted_output() {
     let input = dir.path().join("in.jsonl");
     let full = dir.path().join("full.jsonl");
     let resumed = dir.path().join("resumed.jsonl");
-    let (input_s, full_s, resumed_s) =
-        (input.to_str().unwrap(), full.to_str().unwrap(), resumed.to_str().unwrap());
+    let (input_s, full_s, resumed_s) = (input.to_str().unwrap(), full.to_str().unwrap(), resumed.to_str().unwrap());
 
     let mut records = 100_000;
     let expected = loop {
@@ -94,16 +103,23 @@ fn a_killed_run_resumed_gives_the_uninterrupted_output() {
     };
     let partial = std::fs::read(&resumed).unwrap();
     assert!(partial.len() < expected.len(), "the run was interrupted");
-    assert_eq!(&expected[..partial.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)],
+    assert_eq!(
+        &expected[..partial.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)],
         &partial[..partial.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)],
-        "complete lines written before the kill are a prefix of the full output");
+        "complete lines written before the kill are a prefix of the full output"
+    );
 
     let mut args = batch_args(input_s, resumed_s, &lexicon);
     args.push("--resume");
     let out = prescreen(&args, None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let got = std::fs::read(&resumed).unwrap();
-    assert!(got == expected, "resumed output differs from the uninterrupted run ({} vs {} bytes)", got.len(), expected.len());
+    assert!(
+        got == expected,
+        "resumed output differs from the uninterrupted run ({} vs {} bytes)",
+        got.len(),
+        expected.len()
+    );
 
     // Resuming a finished run adds nothing.
     let out = prescreen(&args, None);
@@ -192,7 +208,8 @@ fn texts_over_the_cap_get_error_lines() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "prescreen: input too long: the text is 24 bytes (UTF-8), the limit is 10 bytes; raise it with --max-input-bytes"
     );
-    let out = prescreen(&["scan", "--max-input-bytes", "10", "--lexicon", &lexicon], Some("冰毒冰毒冰毒冰毒\n".as_bytes()));
+    let out =
+        prescreen(&["scan", "--max-input-bytes", "10", "--lexicon", &lexicon], Some("冰毒冰毒冰毒冰毒\n".as_bytes()));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("stdin has more than 10 bytes"));
     let out = prescreen(&["scan", "--max-input-bytes", "lots", "x"], None);
@@ -283,7 +300,12 @@ fn a_closed_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_prescreen"))
         // Far more output than a pipe buffers (64 KiB), so the writes after the reader stops fail.
-        .args(["eval", concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/cn_labelled_dev.jsonl"), "--top", "1500"])
+        .args([
+            "eval",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/cn_labelled_dev.jsonl"),
+            "--top",
+            "1500",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -74,10 +74,7 @@ impl Writer<'_> {
     fn str(&mut self, s: &str) {
         let found = match s.is_empty() {
             true => None,
-            false => self.source[self.cursor..]
-                .find(s)
-                .map(|at| self.cursor + at)
-                .or_else(|| self.source.find(s)),
+            false => self.source[self.cursor..].find(s).map(|at| self.cursor + at).or_else(|| self.source.find(s)),
         };
         match found {
             Some(at) => {
@@ -397,7 +394,8 @@ impl Reader<'_> {
         })?;
         let profiles = self.list(|r| {
             let name = r.str()?;
-            let thresholds = r.list(|r| Some((r.sym()?, Thresholds { review: r.opt(Reader::f64)?, block: r.opt(Reader::f64)? })))?;
+            let thresholds =
+                r.list(|r| Some((r.sym()?, Thresholds { review: r.opt(Reader::f64)?, block: r.opt(Reader::f64)? })))?;
             Some(Profile {
                 name,
                 thresholds: thresholds.into_iter().collect::<BTreeMap<_, _>>(),

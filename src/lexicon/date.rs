@@ -38,7 +38,8 @@ impl Date {
     /// The day, if it exists (`month` 1–12, `day` within the month, `year` 1–9999).
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
         let (month, day) = (u8::try_from(month).ok()?, u8::try_from(day).ok()?);
-        let valid = (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+        let valid =
+            (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
         valid.then_some(Date { year, month, day })
     }
 
@@ -141,7 +142,10 @@ mod tests {
         for ok in ["2026-11-26", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31"] {
             assert_eq!(Date::parse(ok).unwrap().to_string(), ok);
         }
-        for bad in ["2026-11-31", "1900-02-29", "2026-13-01", "2026-00-10", "26-11-26", "2026/11/26", "2026-1-26", "+026-11-26", "2026-11-26T00:00"] {
+        for bad in [
+            "2026-11-31", "1900-02-29", "2026-13-01", "2026-00-10", "26-11-26", "2026/11/26", "2026-1-26",
+            "+026-11-26", "2026-11-26T00:00",
+        ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
     }

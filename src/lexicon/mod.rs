@@ -17,8 +17,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use date::{Date, DateError};
-pub use error::{Diagnostic, LexiconError};
 pub(crate) use error::SourceMap;
+pub use error::{Diagnostic, LexiconError};
 use read::shown;
 
 use crate::embedded::{DEFAULT_BLOB, DEFAULT_PARTS};
@@ -367,12 +367,7 @@ pub(crate) struct Origin {
 
 impl Origin {
     fn at(&self, field: &str, message: String) -> Diagnostic {
-        let base = self
-            .fields
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, d)| d)
-            .or(self.item.as_ref());
+        let base = self.fields.iter().find(|(f, _)| f == field).map(|(_, d)| d).or(self.item.as_ref());
         match base {
             Some(d) => Diagnostic { message, ..d.clone() },
             None => Diagnostic { file: "<lexicon>".into(), line: 1, column: 1, message },
@@ -711,14 +706,22 @@ impl LexiconBuilder {
             let at = layer.origin.item_error(String::new());
             if passed(layer.expires) {
                 let id = layer.name.clone().unwrap_or_else(|| at.file.clone());
-                expired.push(Expired { kind: ExpiredKind::Pack, id, expires: layer.expires.expect("passed"), because: None, at });
+                expired.push(Expired {
+                    kind: ExpiredKind::Pack,
+                    id,
+                    expires: layer.expires.expect("passed"),
+                    because: None,
+                    at,
+                });
                 continue;
             }
             let shadow_pack = layer.mode == Mode::Shadow;
             names.extend(layer.name);
             versions.extend(layer.version);
             if shadow_pack && layer.model.is_some() {
-                problems.push(layer.origin.at("model", "a shadow pack cannot set `model`: it would change live decisions".into()));
+                problems.push(
+                    layer.origin.at("model", "a shadow pack cannot set `model`: it would change live decisions".into()),
+                );
             }
             model = layer.model.or(model); // a later layer's setting wins
             for (category, origin) in layer.categories {
@@ -734,7 +737,13 @@ impl LexiconBuilder {
             for term in layer.terms {
                 if passed(term.expires) {
                     let at = term.origin.item_error(String::new());
-                    expired.push(Expired { kind: ExpiredKind::Term, id: term.id, expires: term.expires.expect("passed"), because: None, at });
+                    expired.push(Expired {
+                        kind: ExpiredKind::Term,
+                        id: term.id,
+                        expires: term.expires.expect("passed"),
+                        because: None,
+                        at,
+                    });
                     continue;
                 }
                 match term_index.get(&term.id) {
@@ -754,7 +763,13 @@ impl LexiconBuilder {
             for rule in layer.rules {
                 if passed(rule.expires) {
                     let at = rule.origin.item_error(String::new());
-                    expired.push(Expired { kind: ExpiredKind::Rule, id: rule.id, expires: rule.expires.expect("passed"), because: None, at });
+                    expired.push(Expired {
+                        kind: ExpiredKind::Rule,
+                        id: rule.id,
+                        expires: rule.expires.expect("passed"),
+                        because: None,
+                        at,
+                    });
                     continue;
                 }
                 match rules.iter_mut().find(|r| r.id == rule.id) {
@@ -791,7 +806,13 @@ impl LexiconBuilder {
             let Some(part) = gone else { return true };
             let expires = expired.iter().find(|e| e.kind == ExpiredKind::Term && &e.id == part).expect("found").expires;
             let at = rule.origin.item_error(String::new());
-            expired.push(Expired { kind: ExpiredKind::Rule, id: rule.id.clone(), expires, because: Some(part.clone()), at });
+            expired.push(Expired {
+                kind: ExpiredKind::Rule,
+                id: rule.id.clone(),
+                expires,
+                because: Some(part.clone()),
+                at,
+            });
             false
         });
 
@@ -814,7 +835,9 @@ impl LexiconBuilder {
             }
             if term_index.contains_key(&rule.id) {
                 // A rule's hit carries its id where a term's carries the term id: one name, two meanings.
-                problems.push(rule.origin.item_error(format!("rule id `{id}` is also a term id; give the rule its own id")));
+                problems.push(
+                    rule.origin.item_error(format!("rule id `{id}` is also a term id; give the rule its own id")),
+                );
             }
             for part in &rule.all_of {
                 if category_ids.contains(part.as_str()) || term_index.contains_key(part) {
@@ -823,7 +846,10 @@ impl LexiconBuilder {
                 let message = if rule_ids.contains(part.as_str()) {
                     // Rules see term hits only, so a rule naming a rule (itself, or in a cycle)
                     // could never fire.
-                    format!("rule `{id}` refers to the rule `{}`; rules combine categories and terms, not other rules", shown(part))
+                    format!(
+                        "rule `{id}` refers to the rule `{}`; rules combine categories and terms, not other rules",
+                        shown(part)
+                    )
                 } else {
                     format!("rule `{id}` refers to `{}`, which is neither a category id nor a term id", shown(part))
                 };
@@ -835,7 +861,11 @@ impl LexiconBuilder {
                 let Some((base, _)) = categories.iter().find(|(c, _)| &c.id == category) else {
                     problems.push(profile.origin.at(
                         "thresholds",
-                        format!("profile `{}` sets thresholds for unknown category `{}`", shown(&profile.name), shown(category)),
+                        format!(
+                            "profile `{}` sets thresholds for unknown category `{}`",
+                            shown(&profile.name),
+                            shown(category)
+                        ),
                     ));
                     continue;
                 };
@@ -844,7 +874,11 @@ impl LexiconBuilder {
                 if review > block {
                     problems.push(profile.origin.at(
                         "thresholds",
-                        format!("profile `{}`: review threshold {review} of `{}` is above its block threshold {block}", shown(&profile.name), shown(category)),
+                        format!(
+                            "profile `{}`: review threshold {review} of `{}` is above its block threshold {block}",
+                            shown(&profile.name),
+                            shown(category)
+                        ),
                     ));
                 }
             }

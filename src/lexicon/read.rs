@@ -99,10 +99,9 @@ impl Reader<'_> {
 
     fn table<'n>(&mut self, node: &'n Node, what: What<'_>) -> Option<Fields<'n>> {
         match &node.value {
-            Value::Table(entries) => Some(Fields {
-                entries: entries.iter().map(|(k, v)| (k, v)).collect(),
-                span_start: node.span.start,
-            }),
+            Value::Table(entries) => {
+                Some(Fields { entries: entries.iter().map(|(k, v)| (k, v)).collect(), span_start: node.span.start })
+            }
             other => {
                 self.error(node.span.start, format!("{what} must be a table, found {}", other.type_name()));
                 None
@@ -117,7 +116,10 @@ impl Reader<'_> {
             if known.split(", ").any(|k| k == key.name) {
                 self.error(key.span.start, format!("duplicate field `{}` in {what}", key.name));
             } else {
-                self.error(key.span.start, format!("unknown field `{}` in {what} (known fields: {known})", shown(&key.name)));
+                self.error(
+                    key.span.start,
+                    format!("unknown field `{}` in {what} (known fields: {known})", shown(&key.name)),
+                );
             }
         }
     }
@@ -184,7 +186,10 @@ impl Reader<'_> {
         match &node.value {
             Value::Array(items) => items,
             other => {
-                self.error(node.span.start, format!("`{what}` must be an array of tables, found {}", other.type_name()));
+                self.error(
+                    node.span.start,
+                    format!("`{what}` must be an array of tables, found {}", other.type_name()),
+                );
                 &[]
             }
         }
@@ -224,7 +229,10 @@ impl Reader<'_> {
         let (s, at) = self.required_string(fields, "signal", what)?;
         let signal = Signal::parse(&s);
         if signal.is_none() {
-            self.error(at, format!("unknown signal `{}` in {what} (expected explicit, implicit or borderline)", shown(&s)));
+            self.error(
+                at,
+                format!("unknown signal `{}` in {what} (expected explicit, implicit or borderline)", shown(&s)),
+            );
         }
         signal
     }
@@ -234,7 +242,10 @@ impl Reader<'_> {
         let text = match &node.value {
             Value::Str(s) | Value::Date(s) => s,
             other => {
-                self.error(node.span.start, format!("`expires` of {what} must be a date \"YYYY-MM-DD\", found {}", other.type_name()));
+                self.error(
+                    node.span.start,
+                    format!("`expires` of {what} must be a date \"YYYY-MM-DD\", found {}", other.type_name()),
+                );
                 return None;
             }
         };
@@ -353,8 +364,13 @@ impl Reader<'_> {
         let item = Item { kind: "category", id: id.as_ref().map(|(id, _)| id.as_str()) };
         let what: What<'_> = &item;
         if let Some((id, at)) = &id {
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-                self.error(*at, format!("category id `{}` must be lowercase ascii letters, digits, `_` or `-`", shown(id)));
+            if id.is_empty()
+                || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            {
+                self.error(
+                    *at,
+                    format!("category id `{}` must be lowercase ascii letters, digits, `_` or `-`", shown(id)),
+                );
             }
         }
         let name = f.take("name").and_then(|n| self.string(n, &FieldOf("name", what)));
@@ -436,7 +452,10 @@ impl Reader<'_> {
                     Some(kind) => set.insert(kind),
                     None => {
                         let known: Vec<_> = Evasion::ALL.iter().map(|k| k.name()).collect();
-                        self.error(at, format!("unknown evasion kind `{}` in {what} (known: {})", shown(&name), known.join(", ")));
+                        self.error(
+                            at,
+                            format!("unknown evasion kind `{}` in {what} (known: {})", shown(&name), known.join(", ")),
+                        );
                     }
                 }
             }
@@ -447,7 +466,10 @@ impl Reader<'_> {
                 Some("word") => Boundary::Word,
                 Some("substring") => Boundary::Substring,
                 Some(other) => {
-                    self.error(n.span.start, format!("unknown boundary `{}` in {what} (expected word or substring)", shown(other)));
+                    self.error(
+                        n.span.start,
+                        format!("unknown boundary `{}` in {what} (expected word or substring)", shown(other)),
+                    );
                     Boundary::Word
                 }
                 None => Boundary::Word,
@@ -471,7 +493,8 @@ impl Reader<'_> {
             None => Examples::default(),
         };
         let (expires, mode) = self.lifetime(&mut f, what, pack);
-        let known = "id, text, category, signal, weight, variants, evasions, boundary, allow, policy, examples, expires, mode";
+        let known =
+            "id, text, category, signal, weight, variants, evasions, boundary, allow, policy, examples, expires, mode";
         self.finish(f, what, known);
         let ((id, _), (text, _), (category, category_at)) = (id?, text?, category?);
         Some(Term {
@@ -589,6 +612,11 @@ impl Reader<'_> {
         };
         self.finish(f, what, "name, thresholds, model");
         let (name, _) = name?;
-        Some(Profile { name, thresholds, model, origin: self.origin(node.span.start, &[("thresholds", thresholds_at)]) })
+        Some(Profile {
+            name,
+            thresholds,
+            model,
+            origin: self.origin(node.span.start, &[("thresholds", thresholds_at)]),
+        })
     }
 }

@@ -55,12 +55,10 @@ pub(crate) fn from_toml(text: &str) -> Result<Node, (Range<usize>, String)> {
         let span = value.span();
         let value = match value.get_ref() {
             DeValue::String(s) => Value::Str(s.to_string()),
-            DeValue::Integer(i) => {
-                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                    Ok(n) => Value::Int(n),
-                    Err(_) => Value::Other("an integer out of range"),
-                }
-            }
+            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                Ok(n) => Value::Int(n),
+                Err(_) => Value::Other("an integer out of range"),
+            },
             DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
                 Ok(x) => Value::Float(x),
                 Err(_) => Value::Other("a special float"),
@@ -181,8 +179,7 @@ struct JsonParser<'a> {
 
 impl JsonParser<'_> {
     fn skip_ws(&mut self) {
-        while self.pos < self.text.len() && matches!(self.text[self.pos], b' ' | b'\t' | b'\n' | b'\r')
-        {
+        while self.pos < self.text.len() && matches!(self.text[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
             self.pos += 1;
         }
     }
@@ -274,7 +271,11 @@ impl JsonParser<'_> {
         serde_json::from_str(literal).unwrap_or_else(|e| {
             let message = e.to_string();
             let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]).to_string();
-            let hint = if literal.contains("\\u") { "; a `\\u` escape must encode a character, not half of a surrogate pair" } else { "" };
+            let hint = if literal.contains("\\u") {
+                "; a `\\u` escape must encode a character, not half of a surrogate pair"
+            } else {
+                ""
+            };
             self.error.get_or_insert((start..start, format!("invalid string: {message}{hint}")));
             String::new()
         })

@@ -403,7 +403,10 @@ mod tests {
         let (old_sorted, new_sorted) = (by_span(&old), by_span(&new));
         let spans = |v: &[Occurrence]| v.iter().map(|o| (o.start, o.end)).collect::<Vec<_>>();
         assert_eq!(spans(&old_sorted), spans(&new_sorted));
-        assert!(old.len() > 20 && old_sorted.iter().zip(&new_sorted).filter(|(a, b)| a.bucket != b.bucket).count() > old.len() / 2);
+        assert!(
+            old.len() > 20
+                && old_sorted.iter().zip(&new_sorted).filter(|(a, b)| a.bucket != b.bucket).count() > old.len() / 2
+        );
         // The FNV path is the documented one: tag `c`, then the n-gram's UTF-8 bytes.
         let h = fnv(fnv(FNV_OFFSET, &[TAG_CHARS]), "冰".as_bytes());
         assert_eq!(old[0], Occurrence { bucket: fnv_ex.bucket(h), start: 0, end: 3 });
@@ -416,7 +419,14 @@ mod tests {
     #[test]
     fn one_pass_ngrams_are_every_ngram() {
         let screener = crate::Screener::with_model(crate::Lexicon::default_lexicon(), None).unwrap();
-        let texts = ["冰 河南人素质真差, ok 滚回老家去😀", "a冰b毒  c 卖。冰毒，加V信", "", "abc", "冰", "一 二三 四五六七八九十 ok"];
+        let texts = [
+            "冰 河南人素质真差, ok 滚回老家去😀",
+            "a冰b毒  c 卖。冰毒，加V信",
+            "",
+            "abc",
+            "冰",
+            "一 二三 四五六七八九十 ok",
+        ];
         for text in texts {
             let units = screener.folder().fold(text).units;
             for max_ngram in 1..=5u8 {
@@ -449,8 +459,12 @@ mod tests {
         let screener = crate::Screener::with_model(crate::Lexicon::default_lexicon(), None).unwrap();
         let ex = Extractor { bits: 17, flags: WORDS, max_ngram: 1 };
         let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/en_benign_dev.txt");
-        let mut texts: Vec<String> = std::fs::read_to_string(data).unwrap().lines().take(500).map(String::from).collect();
-        let alphabet = ["a", "B", "0", "9", "_", ".", ":", "'", ",", ";", " ", "  ", "-", "!", "@", "$", "x", "ss", "冰", "é", "\u{200B}"];
+        let mut texts: Vec<String> =
+            std::fs::read_to_string(data).unwrap().lines().take(500).map(String::from).collect();
+        let alphabet = [
+            "a", "B", "0", "9", "_", ".", ":", "'", ",", ";", " ", "  ", "-", "!", "@", "$", "x", "ss", "冰", "é",
+            "\u{200B}",
+        ];
         let mut seed = 5u64;
         for _ in 0..5000 {
             let mut text = String::new();

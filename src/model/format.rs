@@ -86,7 +86,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or(ModelError::Truncated { at: self.bytes.len() })?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or(ModelError::Truncated { at: self.bytes.len() })?;
         let out = &self.bytes[self.at..end];
         self.at = end;
         Ok(out)
@@ -114,7 +118,8 @@ impl<'a> Reader<'a> {
             let b = self.u8()?;
             v |= ((b & 0x7f) as u64) << shift;
             if b & 0x80 == 0 {
-                return u32::try_from(v).map_err(|_| ModelError::Invalid(format!("varint too large at byte {}", self.at)));
+                return u32::try_from(v)
+                    .map_err(|_| ModelError::Invalid(format!("varint too large at byte {}", self.at)));
             }
         }
         Err(ModelError::Invalid(format!("varint too long at byte {}", self.at)))
@@ -214,7 +219,8 @@ pub(super) fn write(model: &Model) -> Vec<u8> {
             out.extend_from_slice(&v.to_le_bytes());
         }
     }
-    let rows: Vec<usize> = (0..model.weights.len() / k).filter(|&b| model.weights[b * k..][..k].iter().any(|&w| w != 0)).collect();
+    let rows: Vec<usize> =
+        (0..model.weights.len() / k).filter(|&b| model.weights[b * k..][..k].iter().any(|&w| w != 0)).collect();
     out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
     let mut prev = 0usize;
     for (i, &b) in rows.iter().enumerate() {

@@ -172,7 +172,14 @@ impl Model {
     /// every scan (two top-8 checks per occurrence in the one pass, then spans and strings of 8
     /// features) was ≈ 12k of the model's ≈ 29k extra instructions per text (docs/model.md,
     /// "Cost").
-    pub(crate) fn judge(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], explain: ModelFeatures) -> Judgement {
+    pub(crate) fn judge(
+        &self,
+        text: &str,
+        view: &View,
+        segmenter: &Segmenter,
+        hits: &[Hit],
+        explain: ModelFeatures,
+    ) -> Judgement {
         let k = self.heads.len();
         let mut sums = [0i32; MAX_HEADS];
         let n = if k == 2 {
@@ -204,18 +211,37 @@ impl Model {
         Judgement {
             head,
             probability,
-            verdict: ModelVerdict { score: crate::score::round(probability), category: h.category.clone(), decision, features },
+            verdict: ModelVerdict {
+                score: crate::score::round(probability),
+                category: h.category.clone(),
+                decision,
+                features,
+            },
         }
     }
 
     /// The [`TOP_FEATURES`] largest positive contributions of head `head` to a text's calibrated
     /// log-odds (`norm`: the text's feature normalization), with their spans and texts.
-    fn explain(&self, text: &str, view: &View, segmenter: &Segmenter, hits: &[Hit], head: usize, norm: f64) -> Vec<ModelFeature> {
+    fn explain(
+        &self,
+        text: &str,
+        view: &View,
+        segmenter: &Segmenter,
+        hits: &[Hit],
+        head: usize,
+        norm: f64,
+    ) -> Vec<ModelFeature> {
         let h = &self.heads[head];
         // A feature's contribution to the calibrated logit is `platt_a · scale · norm` (norm > 0)
         // times its stored weight: the sign of `platt_a · scale` says which weights explain.
         let unit = h.platt_a as f64 * h.scale as f64;
-        let sign = if unit > 0.0 { 1 } else if unit < 0.0 { -1 } else { 0 };
+        let sign = if unit > 0.0 {
+            1
+        } else if unit < 0.0 {
+            -1
+        } else {
+            0
+        };
         let mut sink = OneHead { weights: &self.weights, k: self.heads.len(), head, sign, top: Top::EMPTY };
         self.extractor.each(view, segmenter, hits, &mut sink);
         let unit = (unit * norm).abs();
@@ -414,7 +440,13 @@ mod tests {
         let lexicon = crate::Lexicon::default_lexicon();
         let a = crate::Screener::with_model(lexicon.clone(), Some(two)).unwrap();
         let b = crate::Screener::with_model(lexicon, Some(three)).unwrap();
-        for text in ["河南人素质真差，滚回老家去", "you are such an idiot lol", "今天天气很好", "call 0900 now to win £1000 cash prize", ""] {
+        for text in [
+            "河南人素质真差，滚回老家去",
+            "you are such an idiot lol",
+            "今天天气很好",
+            "call 0900 now to win £1000 cash prize",
+            "",
+        ] {
             assert_eq!(a.scan(text).model, b.scan(text).model, "{text}");
         }
     }

@@ -161,10 +161,19 @@ pub struct Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "trained on {} texts, validated on {}; {} non-zero buckets", self.train, self.valid, self.non_zero)?;
-        writeln!(f, "{:<10} {:>6} {:>6} {:>9} {:>9} {:>7} {:>7} {:>7}", "head", "pos", "neg", "threshold", "precision", "recall", "F1", "AUC")?;
+        writeln!(
+            f,
+            "trained on {} texts, validated on {}; {} non-zero buckets",
+            self.train, self.valid, self.non_zero
+        )?;
+        writeln!(
+            f,
+            "{:<10} {:>6} {:>6} {:>9} {:>9} {:>7} {:>7} {:>7}",
+            "head", "pos", "neg", "threshold", "precision", "recall", "F1", "AUC"
+        )?;
         for m in self.heads.iter().chain(std::iter::once(&self.overall)) {
-            let threshold = if std::ptr::eq(m, &self.overall) { "per head".to_string() } else { format!("{:.3}", m.threshold) };
+            let threshold =
+                if std::ptr::eq(m, &self.overall) { "per head".to_string() } else { format!("{:.3}", m.threshold) };
             writeln!(
                 f,
                 "{:<10} {:>6} {:>6} {:>9} {:>9.3} {:>7.3} {:>7.3} {:>7.3}",
@@ -263,7 +272,8 @@ pub fn train(
     let total = examples.len();
     let mut xs: Vec<Sparse> = Vec::with_capacity(total);
     for (i, e) in examples.iter().enumerate() {
-        let mut buckets: Vec<u32> = screener.feature_occurrences(&e.text, &extractor).iter().map(|o| o.bucket).collect();
+        let mut buckets: Vec<u32> =
+            screener.feature_occurrences(&e.text, &extractor).iter().map(|o| o.bucket).collect();
         xs.push(vectorize(&mut buckets));
         if (i + 1) % 2000 == 0 || i + 1 == total {
             progress(Progress::Features { done: i + 1, total });
@@ -390,7 +400,8 @@ pub fn train(
     for head in 0..k {
         let labels: Vec<bool> = valid.iter().map(|&i| examples[i].target == Some(head)).collect();
         let z: Vec<f64> = raws.iter().map(|r| r[head]).collect();
-        let (a, b) = if labels.iter().any(|&l| l) && labels.iter().any(|&l| !l) { platt(&z, &labels) } else { (1.0, 0.0) };
+        let (a, b) =
+            if labels.iter().any(|&l| l) && labels.iter().any(|&l| !l) { platt(&z, &labels) } else { (1.0, 0.0) };
         let p: Vec<f64> = z.iter().map(|&z| sigmoid(a * z + b)).collect();
         // Never below 0.5: the model alone asks for review only when risk is likelier than not
         // (the spam head, with few validation positives, otherwise picks thresholds near 0.3).
@@ -407,7 +418,8 @@ pub fn train(
     }
     // Overall: flagged when any head reaches its threshold; ranked by the best head's margin.
     let labels: Vec<bool> = valid.iter().map(|&i| examples[i].target.is_some()).collect();
-    let flagged: Vec<bool> = probs.iter().map(|row| row.iter().zip(&model.heads).any(|(&p, h)| p >= h.review as f64)).collect();
+    let flagged: Vec<bool> =
+        probs.iter().map(|row| row.iter().zip(&model.heads).any(|(&p, h)| p >= h.review as f64)).collect();
     let ranking: Vec<f64> = probs
         .iter()
         .map(|row| row.iter().zip(&model.heads).map(|(&p, h)| p - h.review as f64).fold(f64::MIN, f64::max))

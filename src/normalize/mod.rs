@@ -144,7 +144,9 @@ impl Folder {
             })
             .collect();
         folder.wide = WIDE
-            .map(|code| folder.classify_slow(char::from_u32(code).expect("the block has no surrogates"), EvasionSet::EMPTY))
+            .map(|code| {
+                folder.classify_slow(char::from_u32(code).expect("the block has no surrogates"), EvasionSet::EMPTY)
+            })
             .collect();
         folder
     }
@@ -332,10 +334,16 @@ impl Folder {
             // Latin token): its letters are units as they are, no leetspeak to read.
             if lead.is_ascii_alphabetic() && token.is_empty() {
                 let end = bytes[i..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
-                let continues = bytes.get(end).is_some_and(|&b| !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'\''));
+                let continues = bytes.get(end).is_some_and(|&b| {
+                    !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'\'')
+                });
                 if !continues {
                     for (k, &b) in bytes[i..end].iter().enumerate() {
-                        let via = if b.is_ascii_uppercase() { EvasionSet::EMPTY.with(Evasion::Case) } else { EvasionSet::EMPTY };
+                        let via = if b.is_ascii_uppercase() {
+                            EvasionSet::EMPTY.with(Evasion::Case)
+                        } else {
+                            EvasionSet::EMPTY
+                        };
                         let at = (i + k) as u32;
                         out.push(b.to_ascii_lowercase() as char, at, at + 1, via, true);
                     }
@@ -525,7 +533,11 @@ impl Folder {
                         if token_letter {
                             let ends_token = match bytes.get(i + 1) {
                                 None => true,
-                                Some(&b) => b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'@' | b'$' | b'!' | b'|' | b'\''),
+                                Some(&b) => {
+                                    b.is_ascii()
+                                        && !b.is_ascii_alphanumeric()
+                                        && !matches!(b, b'@' | b'$' | b'!' | b'|' | b'\'')
+                                }
                             };
                             if !(matches!(lead, b'!' | b'|') && ends_token) {
                                 return Flow::Bail;
@@ -660,7 +672,11 @@ impl Folder {
     /// right before it is no numeral run (`一个`), without [`Folder::numeral_run`] looking further.
     #[inline(always)]
     fn plain_han_at(&self, bytes: &[u8], at: usize) -> bool {
-        bytes.get(at..).and_then(han3).and_then(|code| self.tables.han_entry(code)).is_some_and(|e| e & HAN_SPECIAL == 0)
+        bytes
+            .get(at..)
+            .and_then(han3)
+            .and_then(|code| self.tables.han_entry(code))
+            .is_some_and(|e| e & HAN_SPECIAL == 0)
     }
 
     /// Looks for a run of numeral-like chars starting at byte `i` (noise may sit between them).
@@ -703,7 +719,9 @@ pub(crate) fn is_han_lead(b: u8) -> bool {
 #[inline(always)]
 fn han3(bytes: &[u8]) -> Option<u32> {
     match bytes {
-        [lead, b1, b2, ..] if is_han_lead(*lead) => Some((*lead as u32 & 0x0F) << 12 | (*b1 as u32 & 0x3F) << 6 | (*b2 as u32 & 0x3F)),
+        [lead, b1, b2, ..] if is_han_lead(*lead) => {
+            Some((*lead as u32 & 0x0F) << 12 | (*b1 as u32 & 0x3F) << 6 | (*b2 as u32 & 0x3F))
+        }
         _ => None,
     }
 }
@@ -766,12 +784,15 @@ fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
             Kind::Digit(d) => {
                 if j >= digits.1 {
                     // The first digit of a run (the digit before it would have covered it).
-                    let end = token[j..].iter().position(|r| !matches!(r.kind, Kind::Digit(_))).map_or(token.len(), |p| j + p);
+                    let end = token[j..]
+                        .iter()
+                        .position(|r| !matches!(r.kind, Kind::Digit(_)))
+                        .map_or(token.len(), |p| j + p);
                     digits = (j, end);
                 }
                 let (run_start, run_end) = digits;
-                let touches_letter = (run_start > 0 && is_letterish(token.get(run_start - 1)))
-                    || is_letterish(token.get(run_end));
+                let touches_letter =
+                    (run_start > 0 && is_letterish(token.get(run_start - 1))) || is_letterish(token.get(run_end));
                 match leet_digit(d) {
                     Some(letter) if has_letter && run_end - run_start <= 2 && touches_letter => {
                         out.push(letter, raw.start, raw.end, raw.via.with(Evasion::Leet), true)

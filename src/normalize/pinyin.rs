@@ -177,7 +177,8 @@ impl Syllables {
     /// Builds the syllable view of a folded text.
     pub fn view(&self, view: &View) -> SyllableView {
         let units = &view.units;
-        let mut out = SyllableView { bytes: Vec::with_capacity(units.len() * 2 + 2), slots: Vec::with_capacity(units.len() + 1) };
+        let mut out =
+            SyllableView { bytes: Vec::with_capacity(units.len() * 2 + 2), slots: Vec::with_capacity(units.len() + 1) };
         let mut i = 0;
         while i < units.len() {
             let unit = &units[i];

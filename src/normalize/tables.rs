@@ -90,8 +90,7 @@ pub(crate) const HAN_CHAR: u32 = 0x1F_FFFF;
 
 impl Tables {
     pub fn new() -> Tables {
-        let mut t2s: Vec<char> =
-            (HAN_BASE..HAN_END).map(|c| char::from_u32(c).unwrap_or('\u{FFFD}')).collect();
+        let mut t2s: Vec<char> = (HAN_BASE..HAN_END).map(|c| char::from_u32(c).unwrap_or('\u{FFFD}')).collect();
         let mut t2s_other = HashMap::new();
         for line in TS_CHARACTERS.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -99,8 +98,7 @@ impl Tables {
             }
             let mut fields = line.split('\t');
             let (Some(from), Some(to)) = (fields.next(), fields.next()) else { continue };
-            let (Some(from), Some(to)) = (single_char(from), to.split(' ').next().and_then(single_char))
-            else {
+            let (Some(from), Some(to)) = (single_char(from), to.split(' ').next().and_then(single_char)) else {
                 continue;
             };
             let code = from as u32;

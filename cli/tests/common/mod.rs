@@ -6,11 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 /// Path of a file under cli/tests/data.
 pub fn data(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-        .display()
-        .to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name).display().to_string()
 }
 
 /// Runs the built `prescreen` binary with `args`, feeding `stdin` (nothing when `None`).
