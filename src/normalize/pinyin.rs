@@ -160,9 +160,16 @@ impl Syllables {
     }
 
     /// Encodes a syllable id as two bytes.
+    ///
+    /// Five bits in the second byte, the rest in the first: the ≈ 410 syllables then use 13
+    /// first bytes and 32 second ones, so the syllable automaton's DFA has under 64 byte classes
+    /// and a row of 64 transitions per state. With seven bits in the second byte (128 classes
+    /// and more, rows of 256) the DFA of the default lexicon took 8.4 MB; now 2.3 MB, and a
+    /// probe step into it misses the cache less (Chinese 100-char texts, lexicon only: median
+    /// 2.88 → 2.55 µs over 8 alternating runs of `profile_short`).
     #[inline]
     pub fn code(id: u16) -> [u8; 2] {
-        [0x80 | (id >> 7) as u8, (id & 0x7F) as u8]
+        [0x80 | (id >> 5) as u8, (id & 0x1F) as u8]
     }
 
     /// Syllable codes of a Han term (`None` if a char has no reading).
@@ -254,6 +261,19 @@ impl SyllableView {
 #[cfg(test)]
 mod tests {
     use super::super::Folder;
+
+    /// The codes use at most 16 first bytes and 32 second ones (with the barrier's 0: under 64
+    /// byte classes, see [`Syllables::code`]), and every syllable has its own code.
+    #[test]
+    fn syllable_codes_stay_in_a_small_alphabet() {
+        let folder = Folder::new();
+        let n = folder.syllables.names.len();
+        assert!((300..=512).contains(&n), "{n} syllables");
+        let codes: std::collections::HashSet<[u8; 2]> = (0..n as u16).map(super::Syllables::code).collect();
+        assert_eq!(codes.len(), n);
+        let firsts: std::collections::HashSet<u8> = codes.iter().map(|c| c[0]).collect();
+        assert!(firsts.len() <= 16 && codes.iter().all(|c| c[0] >= 0x80 && c[1] < 32));
+    }
 
     #[test]
     fn pinyin_words_and_han_meet() {
