@@ -227,7 +227,13 @@ impl SyllableState<'_> {
             self.latin_slot = self.slots;
         }
         self.starts = self.starts << 1 | starts as u64;
-        let [hi, lo] = id.map_or([0, 0], Syllables::code);
+        let Some(id) = id else {
+            // A barrier, `[0, 0]`: no pattern has a 0 byte, so the automaton is back at its start
+            // (without the two steps; most words of English text are no pinyin).
+            self.state = stepper.start();
+            return false;
+        };
+        let [hi, lo] = Syllables::code(id);
         let state = stepper.step(stepper.step(self.state, hi), lo);
         self.state = state;
         if !stepper.is_match(state) {

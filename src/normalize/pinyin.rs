@@ -28,6 +28,13 @@ pub(crate) struct Syllables {
     /// `terminal[node]` the syllable ending there. Segmenting walks it without allocating.
     trie: Vec<[u16; 26]>,
     terminal: Vec<u16>,
+    /// Letters that start a syllable and letters that end one (bit `k` for `a + k`), and for each
+    /// letter the letters that may follow it in a run of syllables (inside one, or across two):
+    /// a word with another first or last letter or another pair is no pinyin, without the
+    /// segmentation's search (most English words: `the`, `with`, `from`, `have`).
+    firsts: u32,
+    lasts: u32,
+    follows: [u32; 26],
     /// Syllable id of each char in `HAN_BASE..HAN_END` (`NONE` if unknown).
     han: Vec<u16>,
 }
@@ -77,7 +84,38 @@ impl Syllables {
             }
             terminal[node] = id as u16;
         }
-        Syllables { ids, names, han, trie, terminal }
+        let (mut firsts, mut lasts, mut follows) = (0u32, 0u32, [0u32; 26]);
+        for name in names.iter().filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase())) {
+            let bytes = name.as_bytes();
+            firsts |= 1 << (bytes[0] - b'a');
+            lasts |= 1 << (bytes[bytes.len() - 1] - b'a');
+            for pair in bytes.windows(2) {
+                follows[(pair[0] - b'a') as usize] |= 1 << (pair[1] - b'a');
+            }
+        }
+        for (k, next) in follows.iter_mut().enumerate() {
+            if lasts >> k & 1 == 1 {
+                *next |= firsts;
+            }
+        }
+        Syllables { ids, names, han, trie, terminal, firsts, lasts, follows }
+    }
+
+    /// Whether a word of lowercase letters may read as pinyin: its first and last letters and
+    /// every pair of neighbours occur in runs of syllables. A word that segments passes.
+    #[inline]
+    fn may_be_pinyin(&self, word: &[u8]) -> bool {
+        let letter = |b: u8| b.wrapping_sub(b'a') as u32;
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else { return false };
+        if letter(first) >= 26
+            || self.firsts >> letter(first) & 1 == 0
+            || letter(last) >= 26
+            || self.lasts >> letter(last) & 1 == 0
+        {
+            return false;
+        }
+        word.windows(2)
+            .all(|pair| letter(pair[1]) < 26 && self.follows[letter(pair[0]) as usize] >> letter(pair[1]) & 1 == 1)
     }
 
     fn intern(ids: &mut HashMap<String, u16>, names: &mut Vec<String>, name: String) -> u16 {
@@ -115,10 +153,15 @@ impl Syllables {
     /// Splits a lowercase Latin word into syllables, fewest syllables first, calling `f(start,
     /// id)` for each in order; `false` (and no call) if it does not read as pinyin. Works on the
     /// stack: the probe runs it on every Latin word of a text.
-    pub fn segment_with(&self, word: &[u8], mut f: impl FnMut(usize, u16)) -> bool {
-        if word.is_empty() || word.len() > MAX_WORD {
+    pub fn segment_with(&self, word: &[u8], f: impl FnMut(usize, u16)) -> bool {
+        if word.is_empty() || word.len() > MAX_WORD || !self.may_be_pinyin(word) {
             return false;
         }
+        self.search(word, f)
+    }
+
+    /// The segmentation itself (fewest syllables first), without the quick check.
+    fn search(&self, word: &[u8], mut f: impl FnMut(usize, u16)) -> bool {
         // best[i]: fewest syllables covering word[..i], with the last syllable's start and id.
         const UNSET: (u8, u8, u16) = (u8::MAX, 0, NONE);
         let mut best = [UNSET; MAX_WORD + 1];
@@ -273,6 +316,43 @@ mod tests {
         assert_eq!(codes.len(), n);
         let firsts: std::collections::HashSet<u8> = codes.iter().map(|c| c[0]).collect();
         assert!(firsts.len() <= 16 && codes.iter().all(|c| c[0] >= 0x80 && c[1] < 32));
+    }
+
+    /// The quick check never turns away a word that segments (every syllable, and runs of
+    /// syllables read as one word), and turns away common English words that do not.
+    #[test]
+    fn the_quick_check_keeps_every_pinyin_word() {
+        let folder = Folder::new();
+        let syl = &folder.syllables;
+        let plain: Vec<&str> =
+            syl.names.iter().map(String::as_str).filter(|n| n.bytes().all(|b| b.is_ascii_lowercase())).collect();
+        let mut seed = 7u64;
+        for k in 0..20_000 {
+            let mut word = String::new();
+            for _ in 0..1 + k % 4 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                word.push_str(plain[(seed >> 33) as usize % plain.len()]);
+            }
+            let mut parts = 0;
+            let segments = syl.segment_with(word.as_bytes(), |_, _| parts += 1);
+            assert!(segments && parts >= 1, "{word} should read as pinyin");
+        }
+        // Every word of up to four letters: the quick check passes all that the search reads.
+        let mut word = [0u8; 4];
+        for len in 1..=4 {
+            for n in 0..26usize.pow(len as u32) {
+                let mut m = n;
+                for b in word[..len].iter_mut() {
+                    *b = b'a' + (m % 26) as u8;
+                    m /= 26;
+                }
+                let w = &word[..len];
+                assert!(!syl.search(w, |_, _| {}) || syl.may_be_pinyin(w), "{}", String::from_utf8_lossy(w));
+            }
+        }
+        for word in ["the", "with", "from", "have", "this", "hello", "street"] {
+            assert!(!syl.may_be_pinyin(word.as_bytes()), "{word}");
+        }
     }
 
     #[test]
