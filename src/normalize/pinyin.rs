@@ -6,6 +6,7 @@
 //! so an automaton pattern (which starts with a high byte) can only match at a syllable start.
 //! Anything that is not a syllable becomes the barrier `[0, 0]`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use pinyin::ToPinyin;
@@ -40,8 +41,12 @@ pub(crate) struct Syllables {
 }
 
 /// Toneless syllable of a Han char in the spelling users type (`ü` as `v`).
-fn plain(c: char) -> Option<String> {
-    c.to_pinyin().map(|p| p.plain().replace('ü', "v"))
+///
+/// Borrowed unless it has a `ü`: a new screener reads all 20,992 common chars, and copying each
+/// reading cost ≈ 6M of its ≈ 180M instructions (callgrind).
+fn plain(c: char) -> Option<Cow<'static, str>> {
+    let reading = c.to_pinyin()?.plain();
+    Some(if reading.contains('ü') { Cow::Owned(reading.replace('ü', "v")) } else { Cow::Borrowed(reading) })
 }
 
 impl Syllables {
@@ -50,21 +55,11 @@ impl Syllables {
         let mut names = Vec::new();
         let mut han = Vec::with_capacity((HAN_END - HAN_BASE) as usize);
         for code in HAN_BASE..HAN_END {
-            // No allocation for a reading seen before (all but ≈ 400 of the 20,992 chars): the
-            // `ü → v` copy of `plain` cost ≈ 6M instructions of a new screener's 180M (callgrind).
-            let reading = char::from_u32(code).and_then(|c| c.to_pinyin()).map(|p| p.plain());
-            let id = match reading {
-                Some(s) if !s.contains('ü') => match ids.get(s) {
+            let id = match char::from_u32(code).and_then(plain) {
+                Some(reading) => match ids.get(reading.as_ref()) {
                     Some(&id) => id,
-                    None => Syllables::intern(&mut ids, &mut names, s.to_string()),
+                    None => Syllables::intern(&mut ids, &mut names, reading.into_owned()),
                 },
-                Some(s) => {
-                    let s = s.replace('ü', "v");
-                    match ids.get(&s) {
-                        Some(&id) => id,
-                        None => Syllables::intern(&mut ids, &mut names, s),
-                    }
-                }
                 None => NONE,
             };
             han.push(id);
@@ -132,7 +127,7 @@ impl Syllables {
         let id = if (HAN_BASE..HAN_END).contains(&code) {
             self.han[(code - HAN_BASE) as usize]
         } else {
-            plain(c).and_then(|s| self.ids.get(&s).copied()).unwrap_or(NONE)
+            plain(c).and_then(|s| self.ids.get(s.as_ref()).copied()).unwrap_or(NONE)
         };
         (id != NONE).then_some(id)
     }
