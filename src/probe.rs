@@ -18,7 +18,7 @@
 
 use crate::lexicon::EvasionSet;
 use crate::matcher::{State, Stepper};
-use crate::normalize::{is_han, Emit, Flow, Folder, Lane, Started, Syllables, Unit, GAP_NOISE, MAX_WORD};
+use crate::normalize::{Emit, Flow, Folder, Lane, Sound, Started, Syllables, Unit, GAP_NOISE, MAX_WORD};
 
 /// When a match of a character pattern is a candidate.
 #[derive(Debug)]
@@ -190,11 +190,7 @@ impl Probe<'_> {
     /// Syllable of a folded Han char (`None` for other chars and Han without a reading).
     #[inline(always)]
     fn syllable(&self, code: u32) -> Option<u16> {
-        let syllables = &self.folder.syllables;
-        match syllables.of_common_han(code) {
-            Some(id) => id,
-            None => char::from_u32(code).filter(|&c| is_han(c)).and_then(|c| syllables.of_han(c)),
-        }
+        self.folder.syllables.of_folded(code)
     }
 }
 
@@ -321,12 +317,15 @@ impl Quick<'_, '_> {
 
 impl Lane for Quick<'_, '_> {
     #[inline(always)]
-    fn unit(&mut self, ch: u32, _: Started) -> Flow {
+    fn unit(&mut self, ch: u32, sound: Sound, _: Started) -> Flow {
         let flow = self.char(ch);
         if flow != Flow::Go || !self.syllables.on {
             return flow;
         }
-        let id = self.probe.syllable(ch);
+        let id = match sound {
+            Sound::Known(id) => id,
+            Sound::Unknown => self.probe.syllable(ch),
+        };
         if self.syllables.slot(self.probe, id, false, true, true) {
             return Flow::Stop;
         }
@@ -391,9 +390,9 @@ impl Collect<'_, '_> {
 
 impl Lane for Collect<'_, '_> {
     #[inline(always)]
-    fn unit(&mut self, ch: u32, at: Started) -> Flow {
+    fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow {
         self.start(ch, at);
-        self.quick.unit(ch, at)
+        self.quick.unit(ch, sound, at)
     }
 
     #[inline(always)]

@@ -17,7 +17,9 @@ use crate::lexicon::{Evasion, EvasionSet};
 
 pub(crate) use pinyin::{SyllableView, Syllables, MAX_WORD};
 pub(crate) use tables::is_han;
-use tables::{chinese_numeral, symbol_digit, Tables, HAN_CHAR, HAN_SPECIAL, HAN_TRADITIONAL};
+use tables::{
+    chinese_numeral, symbol_digit, Tables, HAN_CHAR, HAN_NO_SYLLABLE, HAN_SPECIAL, HAN_SYLLABLE_SHIFT, HAN_TRADITIONAL,
+};
 
 /// Noise was skipped before a unit.
 pub(crate) const GAP_NOISE: u8 = 1;
@@ -148,6 +150,8 @@ impl Folder {
                 folder.classify_slow(char::from_u32(code).expect("the block has no surrogates"), EvasionSet::EMPTY)
             })
             .collect();
+        let syllables = &folder.syllables;
+        folder.tables.set_syllables(|code| syllables.of_folded(code));
         folder
     }
 
@@ -472,9 +476,13 @@ impl Folder {
                 }
             };
         }
-        // Builder::push, on the locals: merge a repeat, or start a unit.
+        // Builder::push, on the locals: merge a repeat, or start a unit. `$sound`: the unit's
+        // syllable when known (a Han char's entry has it), else `Sound::Unknown`.
         macro_rules! push {
-            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr) => {{
+            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr) => {
+                push!($ch, $start, $end, $mergeable, $latin, Sound::Unknown)
+            };
+            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr, $sound:expr) => {{
                 let ch: u32 = $ch;
                 if $mergeable && last_ch == ch && repeat_merges(last_standalone, gap, gap_chars) {
                     last_end = $end;
@@ -499,7 +507,7 @@ impl Folder {
                     if $latin {
                         flow!(lane.letter(ch as u8, at));
                     } else {
-                        flow!(lane.unit(ch, at));
+                        flow!(lane.unit(ch, $sound, at));
                     }
                 }
                 gap = 0;
@@ -575,7 +583,7 @@ impl Folder {
                         token_letter = false;
                         token_digit = false;
                         token_leet = false;
-                        push!(entry & HAN_CHAR, i, i + 3, true, false);
+                        push!(entry & HAN_CHAR, i, i + 3, true, false, Sound::of_entry(entry));
                         i += 3;
                         continue;
                     }
@@ -589,7 +597,7 @@ impl Folder {
                 token_digit = false;
                 token_leet = false;
                 if entry & HAN_SPECIAL == 0 {
-                    push!(entry & HAN_CHAR, i, i + 3, true, false);
+                    push!(entry & HAN_CHAR, i, i + 3, true, false, Sound::of_entry(entry));
                     i += 3;
                     continue;
                 }
@@ -819,8 +827,9 @@ fn fold_latin_token<E: Emit>(token: &[Raw], out: &mut Builder<E>) {
 
 /// What [`Folder::fold_fast`] reports to.
 pub(crate) trait Lane {
-    /// A unit starts with folded char `ch` (a code point), which is not an ASCII letter.
-    fn unit(&mut self, ch: u32, at: Started) -> Flow;
+    /// A unit starts with folded char `ch` (a code point), which is not an ASCII letter, and
+    /// whose syllable the fold may know.
+    fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow;
     /// A unit starts with ASCII letter `letter` (lowercase).
     fn letter(&mut self, letter: u8, at: Started) -> Flow;
     /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
@@ -844,6 +853,24 @@ pub(crate) struct Started {
     pub gap_chars: u16,
     /// The final end of the unit before (0 before the first).
     pub prev_end: usize,
+}
+
+/// The syllable of a unit of the fast lane ([`Lane::unit`]), when the fold read it with the char.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sound {
+    /// The syllable id (`None`: the char has no reading).
+    Known(Option<u16>),
+    /// Not read: the lane looks it up if it needs it.
+    Unknown,
+}
+
+impl Sound {
+    /// The syllable a Han table entry holds ([`Tables::set_syllables`]).
+    #[inline(always)]
+    fn of_entry(entry: u32) -> Sound {
+        let id = entry >> HAN_SYLLABLE_SHIFT & HAN_NO_SYLLABLE;
+        Sound::Known((id != HAN_NO_SYLLABLE).then_some(id as u16))
+    }
 }
 
 /// Whether [`Folder::fold_fast`] goes on.
@@ -1041,6 +1068,44 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(folded(input), want, "folding {input:?}");
         }
+    }
+
+    /// A Han entry's packed syllable is the syllable of its simplified char, for every char of
+    /// the dense block, and the fast lane hands it to the lane with the char.
+    #[test]
+    fn han_entries_hold_the_syllable_of_their_simplified_char() {
+        let folder = Folder::new();
+        let mut with_reading = 0;
+        for code in tables::HAN_BASE..tables::HAN_END {
+            let entry = folder.tables.han_entry(code).expect("an entry for every char of the block");
+            let want = folder.syllables.of_folded(entry & HAN_CHAR);
+            assert_eq!(Sound::of_entry(entry), Sound::Known(want), "U+{code:04X}");
+            with_reading += usize::from(want.is_some());
+        }
+        assert!(with_reading > 20_000, "only {with_reading} chars with a reading");
+        // 發 folds to 发 and sounds `fa`; 冰 is `bing`.
+        struct Sounds(Vec<(u32, Sound)>);
+        impl Lane for Sounds {
+            fn unit(&mut self, ch: u32, sound: Sound, _: Started) -> Flow {
+                self.0.push((ch, sound));
+                Flow::Go
+            }
+            fn letter(&mut self, _: u8, _: Started) -> Flow {
+                Flow::Go
+            }
+            fn word(&mut self, _: Option<&[u8]>) -> Flow {
+                Flow::Go
+            }
+            fn repeat(&mut self) {}
+            fn end(&mut self, _: usize) -> Flow {
+                Flow::Go
+            }
+        }
+        let mut lane = Sounds(Vec::new());
+        assert_eq!(folder.fold_fast("發冰", &mut lane), Flow::Go);
+        let id = |c: char| folder.syllables.of_folded(c as u32);
+        assert!(id('发').is_some() && id('冰').is_some());
+        assert_eq!(lane.0, [('发' as u32, Sound::Known(id('发'))), ('冰' as u32, Sound::Known(id('冰')))]);
     }
 
     #[test]

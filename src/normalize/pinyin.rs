@@ -140,6 +140,14 @@ impl Syllables {
         Some((id != NONE).then_some(id))
     }
 
+    /// Syllable of a folded char: its reading's id for a Han char with one, else `None`.
+    pub fn of_folded(&self, code: u32) -> Option<u16> {
+        match self.of_common_han(code) {
+            Some(id) => id,
+            None => char::from_u32(code).filter(|&c| is_han(c)).and_then(|c| self.of_han(c)),
+        }
+    }
+
     /// First letter of the reading of a Han char (for initials such as `bd` for 冰毒).
     pub fn initial(&self, c: char) -> Option<char> {
         self.of_han(c).and_then(|id| self.names[id as usize].chars().next())

@@ -87,6 +87,10 @@ pub(crate) const HAN_TRADITIONAL: u32 = 1 << 30;
 pub(crate) const HAN_SPECIAL: u32 = 1 << 31;
 /// [`Tables::han_entry`] mask of the simplified char.
 pub(crate) const HAN_CHAR: u32 = 0x1F_FFFF;
+/// [`Tables::han_entry`]: where the syllable id of the simplified char sits (bits 21..30; see
+/// [`Tables::set_syllables`]), and the id of none.
+pub(crate) const HAN_SYLLABLE_SHIFT: u32 = 21;
+pub(crate) const HAN_NO_SYLLABLE: u32 = 0x1FF;
 
 impl Tables {
     pub fn new() -> Tables {
@@ -145,6 +149,17 @@ impl Tables {
             })
             .collect();
         Tables { t2s, t2s_other, other: fold_table(), split, split_first, han }
+    }
+
+    /// Puts the syllable id of each entry's simplified char into the entry (bits
+    /// [`HAN_SYLLABLE_SHIFT`].., [`HAN_NO_SYLLABLE`] for a char without a reading), so that the
+    /// probe reads a Han char's fold and sound with one load.
+    pub fn set_syllables(&mut self, syllable: impl Fn(u32) -> Option<u16>) {
+        for entry in self.han.iter_mut() {
+            let id = syllable(*entry & HAN_CHAR).map_or(HAN_NO_SYLLABLE, u32::from);
+            assert!(id <= HAN_NO_SYLLABLE, "syllable ids fit in 9 bits");
+            *entry |= id << HAN_SYLLABLE_SHIFT;
+        }
     }
 
     /// The packed entry of a code point in `HAN_BASE..HAN_END` (see [`HAN_SPECIAL`]), `None`
