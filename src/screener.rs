@@ -1023,8 +1023,16 @@ impl Screener {
 
 /// Checks the noise between the units of a match; adds `spacing` to `via` when there was some
 /// where the pattern has none. Spaces between Latin letters count only when every letter stands
-/// alone (`f u c k`), so ordinary word sequences (`is hit`) never merge into a term.
-fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[u8], via: &mut EvasionSet, latin_rule: bool) -> bool {
+/// alone (`f u c k`), so ordinary word sequences never merge into a term: not inside the match
+/// (`is hit` is no `shit`), and not at its edges either (`latin_edges`: the match's first or last
+/// letter is joined to a letter outside it, as `d m` in `and me` is no `dm`).
+fn check_gaps(
+    units: &[crate::normalize::Unit],
+    pattern_gaps: &[u8],
+    via: &mut EvasionSet,
+    latin_rule: bool,
+    latin_edges: bool,
+) -> bool {
     let mut spaced_latin = false;
     let mut joined_latin = false;
     for (k, pair) in units.windows(2).enumerate() {
@@ -1050,7 +1058,7 @@ fn check_gaps(units: &[crate::normalize::Unit], pattern_gaps: &[u8], via: &mut E
             joined_latin = true;
         }
     }
-    !(latin_rule && spaced_latin && joined_latin)
+    !(latin_rule && spaced_latin && (joined_latin || latin_edges))
 }
 
 fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: usize) -> Option<EvasionSet> {
@@ -1075,7 +1083,14 @@ fn verify_chars(text: &str, view: &View, p: &CharPattern, first: usize, last: us
         }
         via = via.union(unit_via);
     }
-    if !check_gaps(units, &p.gaps, &mut via, true) {
+    // Whether the match's first (last) unit is a Latin char joined to one before (after) it.
+    let joined = |a: Option<&crate::normalize::Unit>, b: Option<&crate::normalize::Unit>| match (a, b) {
+        (Some(a), Some(b)) => b.gap == 0 && a.is_latin() && b.is_latin(),
+        _ => false,
+    };
+    let latin_edges = joined(first.checked_sub(1).map(|k| &view.units[k]), units.first())
+        || joined(units.last(), view.units.get(last + 1));
+    if !check_gaps(units, &p.gaps, &mut via, true, latin_edges) {
         return None;
     }
     if p.surface == Surface::Initials {
@@ -1142,7 +1157,7 @@ fn verify_syllables(view: &View, sv: &SyllableView, p: &SyllablePattern, k0: usi
         }
         via = via.union(u.via);
     }
-    if !check_gaps(matched, &slot_gaps(&p.gaps, slots, first), &mut via, false) {
+    if !check_gaps(matched, &slot_gaps(&p.gaps, slots, first), &mut via, false, false) {
         return None;
     }
     via.is_subset(p.allowed).then_some(Found {
