@@ -14,11 +14,13 @@
 //! reports may still come to nothing in the full scan. No candidate: a match of allow phrases
 //! only; a term whose units repeat more than the text's (`ass` against `as`); a syllable match of
 //! Han characters only for a pattern that does not allow homophones; a pinyin match that cuts a
-//! Latin word or whose term does not allow pinyin (the full scan rejects them all).
+//! Latin word or whose term does not allow pinyin; Latin letters spaced apart where one of them
+//! is joined to a neighbour (`d m` in `and me`, see [`Runs::spaced_apart`]) (the full scan
+//! rejects them all).
 
 use crate::lexicon::EvasionSet;
 use crate::matcher::{State, Stepper};
-use crate::normalize::{Emit, Flow, Folder, Lane, Sound, Started, Syllables, Unit, GAP_NOISE, MAX_WORD};
+use crate::normalize::{Emit, Flow, Folder, Lane, Sound, Started, Syllables, Unit, GAP_NOISE, GAP_SPACE, MAX_WORD};
 
 /// When a match of a character pattern is a candidate.
 #[derive(Debug)]
@@ -32,23 +34,32 @@ pub(crate) enum CharCheck {
     Runs(Box<[Box<[u16]>]>),
 }
 
-/// Runs of the last units seen, for [`CharCheck::Runs`].
+/// Units remembered for [`CharCheck::Runs`] and [`Runs::spaced_apart`].
 const RUN_HISTORY: usize = 16;
 
-/// The runs of the last units seen, for [`CharCheck::Runs`].
+/// [`Runs`] mark of a unit that is an ASCII letter or digit (a Latin word char), beside its gap
+/// flags.
+const LATIN: u8 = 0x80;
+
+/// The last units seen: their runs (for [`CharCheck::Runs`]) and the noise before each (for
+/// [`Runs::spaced_apart`]).
 #[derive(Clone, Copy)]
 struct Runs {
-    /// Ring buffer by unit number.
+    /// Ring buffers by unit number: the run, and the `GAP_*` flags plus [`LATIN`].
     runs: [u16; RUN_HISTORY],
+    marks: [u8; RUN_HISTORY],
     units: usize,
 }
 
 impl Runs {
-    const NEW: Runs = Runs { runs: [0; RUN_HISTORY], units: 0 };
+    const NEW: Runs = Runs { runs: [0; RUN_HISTORY], marks: [0; RUN_HISTORY], units: 0 };
 
+    /// A unit with folded char `ch`, after noise `gap`.
     #[inline(always)]
-    fn push(&mut self, run: u16) {
+    fn push(&mut self, run: u16, gap: u8, ch: u32) {
+        let latin = ch < 0x80 && (ch as u8).is_ascii_alphanumeric();
         self.runs[self.units % RUN_HISTORY] = run;
+        self.marks[self.units % RUN_HISTORY] = gap | if latin { LATIN } else { 0 };
         self.units += 1;
     }
 
@@ -69,6 +80,26 @@ impl Runs {
         let first = self.units - want.len();
         want.iter().enumerate().all(|(k, &w)| self.runs[(first + k) % RUN_HISTORY] >= w)
     }
+
+    /// Whether the last `len` units, Latin letters or digits matched by a pattern without
+    /// separators, are no spacing disguise by the full scan's rule (`check_gaps`): a space
+    /// between two of them, and two others joined or the first joined to a Latin char before it
+    /// (`d m` in `and me`). `false` when they are not remembered.
+    fn spaced_apart(&self, len: usize) -> bool {
+        if len < 2 || len >= RUN_HISTORY || len > self.units {
+            return false;
+        }
+        let first = self.units - len;
+        let mark = |k: usize| self.marks[k % RUN_HISTORY];
+        let (mut spaced, mut joined) = (false, false);
+        for k in first + 1..self.units {
+            let gap = mark(k) & !LATIN;
+            spaced |= gap & GAP_SPACE != 0;
+            joined |= gap == 0;
+        }
+        let left = first > 0 && mark(first) & !LATIN == 0 && mark(first - 1) & LATIN != 0;
+        spaced && (joined || left)
+    }
 }
 
 /// What the probe needs of a compiled lexicon.
@@ -76,6 +107,10 @@ pub(crate) struct Probe<'a> {
     pub chars: Stepper<'a>,
     /// Per character-automaton pattern: when a match is a candidate.
     pub char_counts: &'a [CharCheck],
+    /// Per character-automaton pattern: whether its terms' texts are Latin letters and digits
+    /// without separators, whose matches spaced apart by the rule of [`Runs::spaced_apart`] the
+    /// full scan rejects.
+    pub char_latin: &'a [bool],
     /// The syllable automaton, if there are syllable patterns.
     pub syllables: Option<Stepper<'a>>,
     /// Per syllable-automaton pattern: whether some term behind it allows homophones, and
@@ -145,11 +180,21 @@ impl Probe<'_> {
 
     /// Whether a match state holds a term whose runs the last units reach.
     fn runs_reached(&self, state: State, runs: &Runs) -> bool {
-        self.chars.matches(state).any(|(pid, _)| match &self.char_counts[pid] {
-            CharCheck::Never => false,
-            CharCheck::Always => true,
-            CharCheck::Runs(terms) => terms.iter().any(|want| runs.reach(want)),
+        self.chars.matches(state).any(|(pid, len)| {
+            !self.spaced_apart(pid, len, runs)
+                && match &self.char_counts[pid] {
+                    CharCheck::Never => false,
+                    CharCheck::Always => true,
+                    CharCheck::Runs(terms) => terms.iter().any(|want| runs.reach(want)),
+                }
         })
+    }
+
+    /// Whether a match of character pattern `pid` (`len` bytes) ending at the last unit is
+    /// rejected by the full scan for its spacing ([`Runs::spaced_apart`]).
+    #[inline(always)]
+    fn spaced_apart(&self, pid: usize, len: usize, runs: &Runs) -> bool {
+        self.char_latin[pid] && runs.spaced_apart(len)
     }
 
     fn syllables(&self) -> SyllableState<'_> {
@@ -285,17 +330,20 @@ struct Quick<'p, 'a> {
 impl Quick<'_, '_> {
     /// A new unit's char for the character automaton.
     #[inline(always)]
-    fn char(&mut self, ch: u32) -> Flow {
+    fn char(&mut self, ch: u32, gap: u8) -> Flow {
         if self.settle() {
             return Flow::Stop;
         }
-        self.runs.push(1);
+        self.runs.push(1, gap, ch);
         let (state, is_match) = self.probe.step_char(self.char_state, ch);
         self.char_state = state;
         if !is_match {
             return Flow::Go;
         }
-        for (pid, _) in self.probe.chars.matches(state) {
+        for (pid, len) in self.probe.chars.matches(state) {
+            if self.probe.spaced_apart(pid, len, &self.runs) {
+                continue;
+            }
             match self.probe.char_counts[pid] {
                 CharCheck::Never => {}
                 CharCheck::Always => return Flow::Stop,
@@ -317,8 +365,8 @@ impl Quick<'_, '_> {
 
 impl Lane for Quick<'_, '_> {
     #[inline(always)]
-    fn unit(&mut self, ch: u32, sound: Sound, _: Started) -> Flow {
-        let flow = self.char(ch);
+    fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow {
+        let flow = self.char(ch, at.gap);
         if flow != Flow::Go || !self.syllables.on {
             return flow;
         }
@@ -333,8 +381,8 @@ impl Lane for Quick<'_, '_> {
     }
 
     #[inline(always)]
-    fn letter(&mut self, letter: u8, _: Started) -> Flow {
-        self.char(letter as u32)
+    fn letter(&mut self, letter: u8, at: Started) -> Flow {
+        self.char(letter as u32, at.gap)
     }
 
     #[inline(always)]
@@ -441,8 +489,8 @@ struct Run<'p, 'a> {
 
 impl Run<'_, '_> {
     /// One complete unit for the character automaton.
-    fn char(&mut self, ch: char, run: u16) {
-        self.runs.push(run);
+    fn char(&mut self, ch: char, run: u16, gap: u8) {
+        self.runs.push(run, gap, ch as u32);
         let (state, is_match) = self.probe.step_char(self.char_state, ch as u32);
         self.char_state = state;
         if is_match {
@@ -489,7 +537,7 @@ impl Emit for Run<'_, '_> {
 impl Run<'_, '_> {
     /// A complete unit.
     fn unit(&mut self, unit: &Unit) {
-        self.char(unit.ch, unit.run);
+        self.char(unit.ch, unit.run, unit.gap);
         if !self.syllables.on {
             return;
         }
@@ -516,6 +564,24 @@ impl Run<'_, '_> {
 mod tests {
     use super::*;
     use crate::{Lexicon, Screener};
+
+    /// Latin letters spaced apart by the full scan's rule (a letter of the match joined to a
+    /// neighbour) are no candidate; letters that stand alone are, on both lanes.
+    #[test]
+    fn spaced_apart_latin_letters_are_no_candidate() {
+        let screener = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+        screener.warm_up();
+        let probe = screener.probe().expect("the default lexicon compiles to DFAs");
+        for text in ["tell him and me", "he said my name", "one of u c k"] {
+            assert!(screener.scan(text).suppressed.is_empty() && screener.scan(text).hits.is_empty(), "{text:?}");
+            assert!(!probe.finds(text), "{text:?}");
+            assert!(!probe.general(text), "{text:?}");
+        }
+        for text in ["d m pls", "pls d m", "so f u c k it"] {
+            assert!(!screener.scan(text).hits.is_empty(), "{text:?}");
+            assert!(probe.finds(text) && probe.general(text), "{text:?}");
+        }
+    }
 
     /// The fast lane, where it does not bail, answers exactly as the general fold: on the benign
     /// corpora (where it runs most) and on pieces of every kind it handles or bails on.

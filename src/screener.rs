@@ -131,8 +131,9 @@ pub struct Screener {
     syllable_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
     /// Per character pattern: whether a match of it is a candidate (the probe's question, see
-    /// [`crate::probe`]).
+    /// [`crate::probe`]), and whether its terms' texts are Latin without separators.
     char_counts: Vec<CharCheck>,
+    char_latin: Vec<bool>,
     /// Per syllable pattern: whether a term behind it allows homophones; whether one allows pinyin.
     syllable_homophones: Vec<bool>,
     syllable_pinyin: Vec<bool>,
@@ -359,6 +360,20 @@ impl Screener {
                 }
             })
             .collect();
+        // Spaced-apart Latin matches are rejected by the full scan's `check_gaps` only where the
+        // pattern has no separator of its own, for every term behind it (allow phrases aside).
+        let char_latin = chars
+            .bytes
+            .iter()
+            .zip(&chars.refs)
+            .map(|(bytes, ps)| {
+                bytes.iter().all(u8::is_ascii_alphanumeric)
+                    && ps
+                        .iter()
+                        .filter(|p| !matches!(p.surface, Surface::Allow(_)))
+                        .all(|p| p.gaps.iter().skip(1).all(|&g| g == 0))
+            })
+            .collect();
         let allow_units = chars
             .refs
             .iter()
@@ -373,6 +388,7 @@ impl Screener {
             syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Pinyin))).collect();
         Ok(Screener {
             char_counts,
+            char_latin,
             syllable_homophones,
             syllable_pinyin,
             shadow_rules: lexicon.rules.iter().any(|r| r.mode == Mode::Shadow),
@@ -531,6 +547,7 @@ impl Screener {
         Some(Probe {
             chars,
             char_counts: &self.char_counts,
+            char_latin: &self.char_latin,
             syllables,
             homophones: &self.syllable_homophones,
             pinyin: &self.syllable_pinyin,
