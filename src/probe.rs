@@ -86,7 +86,7 @@ impl Runs {
     /// between two of them, and two others joined or the first joined to a Latin char before it
     /// (`d m` in `and me`). `false` when they are not remembered.
     fn spaced_apart(&self, len: usize) -> bool {
-        if len < 2 || len >= RUN_HISTORY || len > self.units {
+        if !(2..RUN_HISTORY).contains(&len) || len > self.units {
             return false;
         }
         let first = self.units - len;
