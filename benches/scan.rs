@@ -10,30 +10,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use prescreen::{Lexicon, Screener};
 
 mod texts;
-use texts::{bare_automaton, bare_scan, long_text, short_texts};
-
-/// A synthetic lexicon of `n` distinct Chinese and English terms (for build and scale benches).
-fn synthetic(n: usize) -> Lexicon {
-    let mut toml = String::from("[[category]]\nid = \"x\"\nname = \"X\"\nreview = 0.4\nblock = 0.85\n");
-    let han: Vec<char> = ('\u{4E00}'..'\u{9FA5}').step_by(7).collect();
-    for i in 0..n {
-        let text = if i % 2 == 0 {
-            let k = i / 2;
-            format!(
-                "{}{}{}",
-                han[k % han.len()],
-                han[(k / han.len() + 3 * k) % han.len()],
-                han[(k * 7 + 1) % han.len()]
-            )
-        } else {
-            format!("zq{:x}w", i * 2654435761usize % 0xFFFFFF)
-        };
-        toml.push_str(&format!(
-            "[[term]]\nid = \"t{i}\"\ntext = \"{text}\"\ncategory = \"x\"\nsignal = \"implicit\"\nweight = 0.5\n"
-        ));
-    }
-    Lexicon::from_toml_str(&toml).unwrap()
-}
+use texts::{bare_automaton, bare_scan, long_text, short_texts, synthetic};
 
 fn build(c: &mut Criterion) {
     let mut group = c.benchmark_group("build");

@@ -21,13 +21,5 @@ fn main() {
         if model { prescreen::Screener::new(lexicon) } else { prescreen::Screener::with_model(lexicon, None) }.unwrap();
     // Steady state: the automata as DFAs (a new screener starts on NFAs) and jieba loaded.
     s.warm_up();
-    // `PROFILE_ROUNDS=N` scans the texts N times (for a sampling profiler such as perf).
-    let rounds: usize = std::env::var("PROFILE_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(1);
-    let start = std::time::Instant::now();
-    let mut hits = 0;
-    for _ in 0..rounds {
-        hits += texts.iter().map(|t| s.scan(t).hits.len()).sum::<usize>();
-    }
-    let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * texts.len()) as f64;
-    println!("{} texts, {hits} hits, {per:.2} µs per text", texts.len());
+    short_texts::scan_rounds(&s, &texts);
 }
