@@ -135,7 +135,8 @@ impl Probe<'_> {
     /// The units of `text` when it holds no candidate and the fast lane folds it; `None` when
     /// it holds a candidate or needs the general fold (then the caller folds it into a `View`).
     pub fn units(&self, text: &str) -> Option<Vec<Unit>> {
-        let mut lane = Collect { quick: self.quick(), units: Vec::with_capacity(text.len() / 2) };
+        let mut lane =
+            Collect { quick: self.quick(), units: Vec::with_capacity(crate::normalize::unit_capacity(text)) };
         match self.folder.fold_fast(text, &mut lane) {
             Flow::Go => Some(lane.units),
             Flow::Stop | Flow::Bail => None,

@@ -16,7 +16,7 @@ use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIM
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::{Model, ModelFeatures};
-use crate::normalize::{is_han, is_han_lead, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::probe::{CharCheck, Probe};
 use crate::score::{self, round, Evidence};
@@ -821,15 +821,14 @@ impl Screener {
         if !by_pieces {
             // A text with no candidate match needs no folded view at all: without the model the
             // probe's one pass is the whole scan (see `crate::probe`); with it, the probe's fast
-            // lane keeps the units the learned scorer reads. Only for texts with a Han char (a lead
-            // byte E4..E9) in their first 48 bytes: half of English texts have a candidate (short
-            // variants inside words), and the probe's work is then lost (callgrind, 2,000 100-char
-            // texts with the model: Chinese 54.8k -> 48.6k instructions a text, English 42.0k ->
-            // 44.0k without this exception).
+            // lane keeps the units the learned scorer reads. English texts skipped the probe when
+            // the model was on, as half of them had a candidate (short variants inside words)
+            // and the probe's work was then lost; since the probe applies the spacing rule at a
+            // match's edges, 30 % do, and the probe pays (callgrind, 2,000 100-char English
+            // texts with the model: 28.9k -> 27.6k instructions a text).
             let candidates = match (self.probe(), model) {
                 (None, _) => true,
                 (Some(p), None) => p.finds(text),
-                (Some(_), Some(_)) if !text.bytes().take(48).any(is_han_lead) => true,
                 (Some(p), Some(_)) => match p.units(text) {
                     Some(units) => {
                         view = View { text: String::new(), units };
