@@ -20,7 +20,9 @@
 
 use crate::lexicon::EvasionSet;
 use crate::matcher::{State, Stepper};
-use crate::normalize::{Emit, Flow, Folder, Lane, Sound, Started, Syllables, Unit, GAP_NOISE, GAP_SPACE, MAX_WORD};
+use crate::normalize::{
+    Emit, Flow, Folder, Lane, Sound, Started, Syllables, Unit, View, GAP_NOISE, GAP_SPACE, MAX_WORD,
+};
 
 /// When a match of a character pattern is a candidate.
 #[derive(Debug)]
@@ -132,13 +134,14 @@ impl Probe<'_> {
         }
     }
 
-    /// The units of `text` when it holds no candidate and the fast lane folds it; `None` when
-    /// it holds a candidate or needs the general fold (then the caller folds it into a `View`).
-    pub fn units(&self, text: &str) -> Option<Vec<Unit>> {
-        let mut lane =
-            Collect { quick: self.quick(), units: Vec::with_capacity(crate::normalize::unit_capacity(text)) };
+    /// The probe that also keeps the units, for a scan with the learned scorer: on the fast
+    /// lane, the text's units, and whether it holds a candidate (the units then go on to the
+    /// end, the probe stops); `None` when the text needs the general fold.
+    pub fn units(&self, text: &str) -> Option<Collected> {
+        let units = Vec::with_capacity(crate::normalize::unit_capacity(text));
+        let mut lane = Collect { quick: self.quick(), units, candidate: false };
         match self.folder.fold_fast(text, &mut lane) {
-            Flow::Go => Some(lane.units),
+            Flow::Go => Some(Collected { units: lane.units, candidate: lane.candidate }),
             Flow::Stop | Flow::Bail => None,
         }
     }
@@ -387,7 +390,7 @@ impl Lane for Quick<'_, '_> {
     }
 
     #[inline(always)]
-    fn repeat(&mut self) {
+    fn repeat(&mut self, _: usize, _: EvasionSet) {
         self.runs.bump();
     }
 
@@ -408,12 +411,36 @@ impl Lane for Quick<'_, '_> {
     }
 }
 
+/// The units of a text from the fast lane ([`Probe::units`]): the units [`Folder::fold`] gives,
+/// but for `norm`, which stays 0 (a text without a candidate needs no folded string: the learned
+/// scorer reads units only); [`Collected::into_view`] adds both.
+pub(crate) struct Collected {
+    pub units: Vec<Unit>,
+    /// Whether the text holds a candidate match.
+    pub candidate: bool,
+}
+
+impl Collected {
+    /// The [`View`] [`Folder::fold`] gives for the text: the folded string, and each unit's
+    /// offset in it.
+    pub fn into_view(self) -> View {
+        let mut text = String::with_capacity(self.units.len() * 3);
+        let mut units = self.units;
+        for u in &mut units {
+            u.norm = text.len() as u32;
+            text.push(u.ch);
+        }
+        View { text, units }
+    }
+}
+
 /// The fast lane's probe that also keeps the units, for the learned scorer: a text without a
-/// candidate then needs no [`crate::normalize::View`] of its own. Units carry what the scorer's
-/// features read (char, original range, gap flags); `norm` and `via` stay empty.
+/// candidate then needs no [`View`] of its own, and one with a candidate needs no second fold.
+/// Once the probe finds a candidate it is no longer asked; the units go on to the text's end.
 struct Collect<'p, 'a> {
     quick: Quick<'p, 'a>,
     units: Vec<Unit>,
+    candidate: bool,
 }
 
 impl Collect<'_, '_> {
@@ -432,8 +459,17 @@ impl Collect<'_, '_> {
             run: 1,
             gap_chars,
             gap,
-            via: EvasionSet::EMPTY,
+            via: at.via,
         });
+    }
+
+    /// The probe's answer so far: once it finds a candidate, the rest of the text is only folded.
+    #[inline(always)]
+    fn probe(&mut self, flow: Flow) -> Flow {
+        if flow == Flow::Stop {
+            self.candidate = true;
+        }
+        Flow::Go
     }
 }
 
@@ -441,33 +477,52 @@ impl Lane for Collect<'_, '_> {
     #[inline(always)]
     fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow {
         self.start(ch, at);
-        self.quick.unit(ch, sound, at)
+        if self.candidate {
+            return Flow::Go;
+        }
+        let flow = self.quick.unit(ch, sound, at);
+        self.probe(flow)
     }
 
     #[inline(always)]
     fn letter(&mut self, letter: u8, at: Started) -> Flow {
         self.start(letter as u32, at);
-        self.quick.letter(letter, at)
+        if self.candidate {
+            return Flow::Go;
+        }
+        let flow = self.quick.letter(letter, at);
+        self.probe(flow)
     }
 
     #[inline(always)]
     fn word(&mut self, letters: Option<&[u8]>) -> Flow {
-        self.quick.word(letters)
+        if self.candidate {
+            return Flow::Go;
+        }
+        let flow = self.quick.word(letters);
+        self.probe(flow)
     }
 
     #[inline(always)]
-    fn repeat(&mut self) {
+    fn repeat(&mut self, end: usize, via: EvasionSet) {
         if let Some(last) = self.units.last_mut() {
             last.run = last.run.saturating_add(1);
+            last.via = last.via.union(via);
         }
-        self.quick.repeat();
+        if !self.candidate {
+            self.quick.repeat(end, via);
+        }
     }
 
     fn end(&mut self, last_end: usize) -> Flow {
         if let Some(last) = self.units.last_mut() {
             last.end = last_end as u32;
         }
-        self.quick.end(last_end)
+        if self.candidate {
+            return Flow::Go;
+        }
+        let flow = self.quick.end(last_end);
+        self.probe(flow)
     }
 }
 
@@ -601,7 +656,7 @@ mod tests {
             "冰", "毒", "冰毒", "女", "马", "一", "三", "八", "壹", "１", "9", "ab", "Ab", "a", "s", " ", "  ", "，",
             "。", "'", "’", "\u{0301}", "\u{FE0F}", "😀", "bing", "du", "dont", "加", "微", "信", "賭", "博", "kkk",
             "ass", "\n", "幼", "カ", "한", "é", "3", "@", "\u{200B}", "处女座", "ma", "de", "ni", "hao", "sb", "jb",
-            "!", "|", "$", "wow", "2nd", "?", ".", "sh", "it",
+            "!", "|", "$", "wow", "2nd", "?", ".", "sh", "it", "A", "SB", "發", "弓", "长", "二", "ＡＢ", "冰 冰",
         ];
         // Deterministic pseudo-random mixes of the pieces.
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
@@ -629,22 +684,28 @@ mod tests {
         }
         assert!(fast > texts.len() / 2, "the fast lane took only {fast} of {} texts", texts.len());
 
-        // The units the fast lane keeps for the learned scorer are the general fold's units
-        // (all but `norm` and `via`, which the scorer does not read), and it keeps them exactly
-        // when the probe finds no candidate.
+        // The units the fast lane keeps for a scan with the learned scorer are the general
+        // fold's units, every field but `norm` (which only the view adds), on every text the
+        // fast lane folds, and the view adds the folded text and `norm` as the general fold does;
+        // it reports a candidate exactly when the probe finds one.
         let mut kept = 0;
         for text in &texts {
-            let Some(units) = probe.units(text) else {
+            let Some(collected) = probe.units(text) else {
                 let mut quick = probe.quick();
                 assert_ne!(probe.folder.fold_fast(text, &mut quick), Flow::Go, "{text:?}");
                 continue;
             };
             kept += 1;
-            assert!(!probe.general(text), "{text:?}");
-            let shape = |u: &Unit| (u.ch, u.start, u.end, u.run, u.gap, u.gap_chars);
-            let want: Vec<_> = probe.folder.fold(text).units.iter().map(shape).collect();
-            assert_eq!(units.iter().map(shape).collect::<Vec<_>>(), want, "{text:?}");
+            assert_eq!(collected.candidate, probe.general(text), "{text:?}");
+            let shape = |u: &Unit| (u.ch, u.start, u.end, u.run, u.gap, u.gap_chars, u.via);
+            let folded = probe.folder.fold(text);
+            let want: Vec<_> = folded.units.iter().map(shape).collect();
+            assert_eq!(collected.units.iter().map(shape).collect::<Vec<_>>(), want, "{text:?}");
+            let view = collected.into_view();
+            assert_eq!(view.text, folded.text, "{text:?}");
+            let norms = |v: &View| v.units.iter().map(|u| u.norm).collect::<Vec<_>>();
+            assert_eq!(norms(&view), norms(&folded), "{text:?}");
         }
-        assert!(kept > texts.len() / 3, "units kept for only {kept} of {} texts", texts.len());
+        assert!(kept > texts.len() / 2, "units kept for only {kept} of {} texts", texts.len());
     }
 }

@@ -1,6 +1,8 @@
 //! The probe (src/probe.rs) on real text: a lexicon-only scan lets the probe decide that a text
-//! holds no candidate and skips the full scan; a scan with the model always takes the full scan.
-//! Their findings must be the same on every text: the term examples of the default lexicon (every
+//! holds no candidate and skips the full scan, else folds the text again for it; a scan with the
+//! model keeps the units of the probe's fast lane and, when it finds a candidate, the full scan
+//! reads them (texts off the fast lane are folded the general way). Their findings must be the
+//! same on every text: the term examples of the default lexicon (every
 //! disguise it is meant to catch), the case database, the labelled dev sets and the benign corpora
 //! (real news, novels, tweets: where a missed candidate would hide). The property test in
 //! tests/props.rs asks the same of generated strings.

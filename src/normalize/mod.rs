@@ -448,6 +448,8 @@ impl Folder {
         // What the current Latin token (letters, digits, joiners) holds.
         let (mut token_letter, mut token_digit, mut token_leet) = (false, false, false);
         let (mut numeral_run_end, mut numeral_checked_to) = (0usize, 0usize);
+        let case = EvasionSet::EMPTY.with(Evasion::Case);
+        let traditional = EvasionSet::EMPTY.with(Evasion::Traditional);
 
         macro_rules! flow {
             ($e:expr) => {
@@ -485,19 +487,21 @@ impl Folder {
                 }
             };
         }
-        // Builder::push, on the locals: merge a repeat, or start a unit. `$sound`: the unit's
+        // Builder::push, on the locals: merge a repeat, or start a unit. `$via`: the disguises
+        // the char's fold saw through (as the general fold gives them); `$sound`: the unit's
         // syllable when known (a Han char's entry has it), else `Sound::Unknown`.
         macro_rules! push {
-            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr) => {
-                push!($ch, $start, $end, $mergeable, $latin, Sound::Unknown)
+            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr, $via:expr) => {
+                push!($ch, $start, $end, $mergeable, $latin, $via, Sound::Unknown)
             };
-            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr, $sound:expr) => {{
+            ($ch:expr, $start:expr, $end:expr, $mergeable:expr, $latin:expr, $via:expr, $sound:expr) => {{
                 let ch: u32 = $ch;
                 if $mergeable && last_ch == ch && repeat_merges(last_standalone, gap, gap_chars) {
                     last_end = $end;
                     last_standalone = false;
                     doubled |= word_start != usize::MAX;
-                    lane.repeat();
+                    let via: EvasionSet = $via;
+                    lane.repeat($end, if gap != 0 { via.with(Evasion::Spacing) } else { via });
                 } else {
                     if $latin {
                         if gap != 0 {
@@ -511,7 +515,7 @@ impl Folder {
                     }
                     last_standalone = gap != 0 || last_ch == NONE;
                     last_ch = ch;
-                    let at = Started { start: $start, end: $end, gap, gap_chars, prev_end: last_end };
+                    let at = Started { start: $start, end: $end, gap, gap_chars, prev_end: last_end, via: $via };
                     last_end = $end;
                     if $latin {
                         flow!(lane.letter(ch as u8, at));
@@ -534,14 +538,15 @@ impl Folder {
                             return Flow::Bail; // leetspeak territory
                         }
                         token_letter = true;
-                        push!(lead.to_ascii_lowercase() as u32, i, i + 1, true, true);
+                        let via = if lead.is_ascii_uppercase() { case } else { EvasionSet::EMPTY };
+                        push!(lead.to_ascii_lowercase() as u32, i, i + 1, true, true, via);
                     }
                     b'0'..=b'9' => {
                         if token_letter {
                             return Flow::Bail;
                         }
                         token_digit = true;
-                        push!(lead as u32, i, i + 1, false, false);
+                        push!(lead as u32, i, i + 1, false, false, EvasionSet::EMPTY);
                     }
                     b'@' | b'$' | b'!' | b'|' => {
                         // In a token without letters a leet symbol is noise (a letter joining
@@ -592,7 +597,8 @@ impl Folder {
                         token_letter = false;
                         token_digit = false;
                         token_leet = false;
-                        push!(entry & HAN_CHAR, i, i + 3, true, false, Sound::of_entry(entry));
+                        let via = if entry & HAN_TRADITIONAL != 0 { traditional } else { EvasionSet::EMPTY };
+                        push!(entry & HAN_CHAR, i, i + 3, true, false, via, Sound::of_entry(entry));
                         i += 3;
                         continue;
                     }
@@ -606,19 +612,21 @@ impl Folder {
                 token_digit = false;
                 token_leet = false;
                 if entry & HAN_SPECIAL == 0 {
-                    push!(entry & HAN_CHAR, i, i + 3, true, false, Sound::of_entry(entry));
+                    let via = if entry & HAN_TRADITIONAL != 0 { traditional } else { EvasionSet::EMPTY };
+                    push!(entry & HAN_CHAR, i, i + 3, true, false, via, Sound::of_entry(entry));
                     i += 3;
                     continue;
                 }
-                match self.classify(c, EvasionSet::EMPTY).0 {
+                let (kind, via) = self.classify(c, EvasionSet::EMPTY);
+                match kind {
                     Kind::HanNumeral(h, d) => {
                         if i >= numeral_checked_to && !self.plain_han_at(bytes, i + len) {
                             (numeral_run_end, numeral_checked_to) = self.numeral_run(text, i);
                         }
                         if i < numeral_run_end {
-                            push!((b'0' + d) as u32, i, i + len, false, false);
+                            push!((b'0' + d) as u32, i, i + len, false, false, via.with(Evasion::Numerals));
                         } else {
-                            push!(h as u32, i, i + len, true, false);
+                            push!(h as u32, i, i + len, true, false, via);
                         }
                     }
                     Kind::Han(h) => {
@@ -626,21 +634,23 @@ impl Folder {
                             if let Some(next) = self.raw_at(text, i + len) {
                                 if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
                                     if let Some(whole) = self.tables.split(h, n) {
-                                        push!(whole as u32, i, next.end as usize, true, false);
+                                        let via = via.union(next.via).with(Evasion::Split);
+                                        push!(whole as u32, i, next.end as usize, true, false, via);
                                         i = next.end as usize;
                                         continue;
                                     }
                                 }
                             }
                         }
-                        push!(h as u32, i, i + len, true, false);
+                        push!(h as u32, i, i + len, true, false, via);
                     }
                     _ => return Flow::Bail,
                 }
                 i += len;
                 continue;
             }
-            match self.classify(c, EvasionSet::EMPTY).0 {
+            let (kind, via) = self.classify(c, EvasionSet::EMPTY);
+            match kind {
                 Kind::Noise { space, hard } => {
                     token_letter = false;
                     token_digit = false;
@@ -668,13 +678,13 @@ impl Folder {
                         return Flow::Bail;
                     }
                     token_digit = true;
-                    push!((b'0' + d) as u32, i, i + len, false, false);
+                    push!((b'0' + d) as u32, i, i + len, false, false, via);
                 }
                 Kind::Other(o) => {
                     token_letter = false;
                     token_digit = false;
                     token_leet = false;
-                    push!(o as u32, i, i + len, true, false);
+                    push!(o as u32, i, i + len, true, false, via);
                 }
                 _ => return Flow::Bail,
             }
@@ -844,8 +854,9 @@ pub(crate) trait Lane {
     /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
     /// repeats, or it is longer than [`MAX_WORD`]).
     fn word(&mut self, letters: Option<&[u8]>) -> Flow;
-    /// The last unit repeats once more (its run grows).
-    fn repeat(&mut self);
+    /// The last unit repeats once more (its run grows): its end moves to `end`, and it also saw
+    /// through `via` (with `spacing` when the repeat merged across noise).
+    fn repeat(&mut self, end: usize, via: EvasionSet);
     /// The text ends; the last unit ends at byte `last_end`.
     fn end(&mut self, last_end: usize) -> Flow;
 }
@@ -862,6 +873,9 @@ pub(crate) struct Started {
     pub gap_chars: u16,
     /// The final end of the unit before (0 before the first).
     pub prev_end: usize,
+    /// The disguises the char's fold saw through, as [`Folder::fold`] gives them in the unit's
+    /// `via`.
+    pub via: EvasionSet,
 }
 
 /// The syllable of a unit of the fast lane ([`Lane::unit`]), when the fold read it with the char.
@@ -1105,7 +1119,7 @@ mod tests {
             fn word(&mut self, _: Option<&[u8]>) -> Flow {
                 Flow::Go
             }
-            fn repeat(&mut self) {}
+            fn repeat(&mut self, _: usize, _: EvasionSet) {}
             fn end(&mut self, _: usize) -> Flow {
                 Flow::Go
             }
