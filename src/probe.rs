@@ -5,6 +5,8 @@
 //! folded char straight into the character automaton and each syllable into the syllable
 //! automaton, and stops at the first candidate. Only a text with a candidate is folded again into
 //! a [`crate::normalize::View`] and scanned in full (verification, word boundaries, allow phrases).
+//! With the learned scorer on, the fast lane keeps the units instead ([`Probe::units`]): the
+//! scorer reads them, and a text with a candidate takes them as its view, folded once.
 //! Texts of Han characters, plain Latin words, digits and punctuation take the fold's fast lane
 //! ([`Folder::fold_fast`], state in locals, [`Quick`]); the others the general fold
 //! ([`Folder::fold_into`]) with [`Run`] as its unit sink.
