@@ -392,7 +392,7 @@ impl Lane for Quick<'_, '_> {
     }
 
     #[inline(always)]
-    fn repeat(&mut self, _: usize, _: EvasionSet) {
+    fn repeat(&mut self, _: EvasionSet) {
         self.runs.bump();
     }
 
@@ -506,13 +506,13 @@ impl Lane for Collect<'_, '_> {
     }
 
     #[inline(always)]
-    fn repeat(&mut self, end: usize, via: EvasionSet) {
+    fn repeat(&mut self, via: EvasionSet) {
         if let Some(last) = self.units.last_mut() {
             last.run = last.run.saturating_add(1);
             last.via = last.via.union(via);
         }
         if !self.candidate {
-            self.quick.repeat(end, via);
+            self.quick.repeat(via);
         }
     }
 

@@ -501,7 +501,7 @@ impl Folder {
                     last_standalone = false;
                     doubled |= word_start != usize::MAX;
                     let via: EvasionSet = $via;
-                    lane.repeat($end, if gap != 0 { via.with(Evasion::Spacing) } else { via });
+                    lane.repeat(if gap != 0 { via.with(Evasion::Spacing) } else { via });
                 } else {
                     if $latin {
                         if gap != 0 {
@@ -854,9 +854,9 @@ pub(crate) trait Lane {
     /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
     /// repeats, or it is longer than [`MAX_WORD`]).
     fn word(&mut self, letters: Option<&[u8]>) -> Flow;
-    /// The last unit repeats once more (its run grows): its end moves to `end`, and it also saw
-    /// through `via` (with `spacing` when the repeat merged across noise).
-    fn repeat(&mut self, end: usize, via: EvasionSet);
+    /// The last unit repeats once more (its run grows), and it also saw through `via` (with
+    /// `spacing` when the repeat merged across noise). Its end grows too: see [`Started`].
+    fn repeat(&mut self, via: EvasionSet);
     /// The text ends; the last unit ends at byte `last_end`.
     fn end(&mut self, last_end: usize) -> Flow;
 }
@@ -1119,7 +1119,7 @@ mod tests {
             fn word(&mut self, _: Option<&[u8]>) -> Flow {
                 Flow::Go
             }
-            fn repeat(&mut self, _: usize, _: EvasionSet) {}
+            fn repeat(&mut self, _: EvasionSet) {}
             fn end(&mut self, _: usize) -> Flow {
                 Flow::Go
             }
