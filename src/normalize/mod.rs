@@ -68,7 +68,7 @@ impl Unit {
 
 /// Room for the units of `text`: one per char at most. Measured with callgrind on 2,000
 /// 100-char English texts with the model: half the byte length (the old guess) made the unit
-/// vector grow once for most Latin texts, ≈ 1k instructions a text in `realloc`; the byte length
+/// vector grow once for most Latin texts, ≈ 0.5k instructions a text in `realloc`; the byte length
 /// itself would over-reserve Chinese texts threefold (a 1 MiB text: 24 MiB of units).
 #[inline]
 pub(crate) fn unit_capacity(text: &str) -> usize {
