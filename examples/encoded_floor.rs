@@ -15,6 +15,8 @@
 //! Run: cargo run --release --example encoded_floor -- [FILE] [COUNT] [ROUNDS]
 #[path = "common/short_texts.rs"]
 mod short_texts;
+#[path = "../benches/texts/mod.rs"]
+mod texts;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -57,12 +59,8 @@ fn main() {
     let rounds: usize = args.next().map_or(50, |n| n.parse().unwrap());
 
     let lexicon = prescreen::Lexicon::default_lexicon();
-    let patterns: Vec<String> = lexicon
-        .terms
-        .iter()
-        .flat_map(|t| std::iter::once(&t.text).chain(&t.variants))
-        .map(|s| s.to_lowercase())
-        .collect();
+    // The floor's patterns, as `texts::bare_automaton` builds them.
+    let patterns: Vec<String> = texts::surface_forms(&lexicon).iter().map(|s| s.to_lowercase()).collect();
     let mut ids: HashMap<char, u16> = HashMap::new();
     for c in patterns.iter().flat_map(|p| p.chars()).filter(|c| !c.is_ascii()) {
         let next = ids.len() as u16;
