@@ -96,7 +96,13 @@ pub fn surface_forms(lexicon: &Lexicon) -> Vec<String> {
 /// The floor: the same surface forms (lowercased) in one overlapping DFA, run on the raw text.
 pub fn bare_automaton(lexicon: &Lexicon) -> AhoCorasick {
     let patterns: Vec<String> = surface_forms(lexicon).iter().map(|s| s.to_lowercase()).collect();
-    AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::DFA)).build(&patterns).unwrap()
+    bare_automaton_of(&patterns)
+}
+
+/// The floor's automaton over given patterns: one overlapping DFA.
+#[allow(dead_code)] // not every user of this module builds its own pattern list
+pub fn bare_automaton_of(patterns: &[String]) -> AhoCorasick {
+    AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::DFA)).build(patterns).unwrap()
 }
 
 /// Every overlapping match of the floor automaton, counted.
