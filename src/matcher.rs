@@ -108,6 +108,20 @@ impl Automaton {
         self.nfa.is_none()
     }
 
+    /// [`Automaton::stepper`], building the DFA first if it is not built yet: `Some(None)` when
+    /// there are no patterns, `None` when the automaton stays an NFA.
+    #[inline]
+    pub fn stepper_now(&self) -> Option<Option<Stepper<'_>>> {
+        if let Some(stepper) = self.stepper() {
+            return Some(Some(stepper));
+        }
+        if self.is_empty() {
+            return Some(None);
+        }
+        self.warm_up();
+        self.stepper().map(Some)
+    }
+
     /// The automaton as a DFA to step through by hand ([`Stepper`]); `None` when it has no
     /// patterns, has not built its DFA yet ([`DFA_AFTER_BYTES`], [`Automaton::warm_up`]) or stays
     /// an NFA (above [`DFA_LIMIT`]).

@@ -129,6 +129,10 @@ pub struct Screener {
     char_ac: Automaton,
     char_patterns: Vec<Vec<CharPattern>>,
     syllable_ac: Automaton,
+    /// The pinyin spellings of the syllable patterns that allow pinyin (`bingdu`), run together:
+    /// the probe's stand-in for reading Latin words as syllables in texts without Han (see
+    /// [`crate::probe`], lite lane).
+    spelling_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
     /// Per character pattern: whether a match of it is a candidate (the probe's question, see
     /// [`crate::probe`]), and whether its terms' texts are Latin without separators.
@@ -242,6 +246,7 @@ impl Screener {
         let folder = Folder::new();
         let mut chars: Patterns<CharPattern> = Patterns::new();
         let mut syllables: Patterns<SyllablePattern> = Patterns::new();
+        let mut spellings: HashSet<String> = HashSet::new();
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut han_words: HashSet<String> = HashSet::new();
         let mut shadow_words: HashSet<String> = HashSet::new();
@@ -283,6 +288,9 @@ impl Screener {
                 let sound = allowed.contains(Evasion::Pinyin) || allowed.contains(Evasion::Homophone);
                 if sound && all_han && single_runs && unit_chars.len() >= 2 {
                     if let Some(code) = folder.syllables.encode_han(&unit_chars) {
+                        if allowed.contains(Evasion::Pinyin) {
+                            spellings.extend(folder.syllables.spell(&unit_chars));
+                        }
                         syllables.add(
                             code,
                             SyllablePattern {
@@ -338,6 +346,8 @@ impl Screener {
         if !problems.is_empty() {
             return Err(LexiconError::new(problems));
         }
+        let mut spellings: Vec<String> = spellings.into_iter().collect();
+        spellings.sort(); // deterministic pattern ids
         let mut han_words: Vec<String> = han_words.into_iter().collect();
         han_words.sort(); // deterministic dictionary, whatever the hash order
         shadow_words.retain(|w| !han_words.contains(w));
@@ -397,6 +407,7 @@ impl Screener {
             char_ac: Automaton::new(&chars.bytes),
             char_patterns: chars.refs,
             syllable_ac: Automaton::new(&syllables.bytes),
+            spelling_ac: Automaton::new(&spellings),
             syllable_patterns: syllables.refs,
             model,
             folder,
@@ -421,6 +432,7 @@ impl Screener {
         }
         self.char_ac.warm_up();
         self.syllable_ac.warm_up();
+        self.spelling_ac.warm_up();
     }
 
     /// The lexicon this screener was compiled from.
@@ -536,19 +548,16 @@ impl Screener {
     /// not drive.
     pub(crate) fn probe(&self) -> Option<Probe<'_>> {
         let chars = self.char_ac.stepper()?;
-        // The char DFA is built (4 MiB scanned): build the syllable DFA too, which texts without
-        // Han or pinyin never scan towards.
-        self.syllable_ac.warm_up();
-        let syllables = match self.syllable_ac.stepper() {
-            Some(s) => Some(s),
-            None if self.syllable_ac.is_empty() => None,
-            None => return None,
-        };
+        // The char DFA is built (4 MiB scanned): build the syllable and spelling DFAs too, which
+        // texts without Han or Latin letters never scan towards.
+        let syllables = self.syllable_ac.stepper_now()?;
+        let spellings = self.spelling_ac.stepper_now()?;
         Some(Probe {
             chars,
             char_counts: &self.char_counts,
             char_latin: &self.char_latin,
             syllables,
+            spellings,
             homophones: &self.syllable_homophones,
             pinyin: &self.syllable_pinyin,
             folder: &self.folder,

@@ -468,22 +468,27 @@ impl Folder {
         macro_rules! end_word {
             () => {
                 if word_start != usize::MAX {
-                    let mut letters = [0u8; MAX_WORD];
-                    let mut n = 0usize;
-                    for &b in &bytes[word_start..last_end] {
-                        if b.is_ascii_alphabetic() {
-                            if n == MAX_WORD {
-                                n = MAX_WORD + 1;
-                                break;
+                    if !L::READS_WORDS {
+                        word_start = usize::MAX;
+                        doubled = false;
+                    } else {
+                        let mut letters = [0u8; MAX_WORD];
+                        let mut n = 0usize;
+                        for &b in &bytes[word_start..last_end] {
+                            if b.is_ascii_alphabetic() {
+                                if n == MAX_WORD {
+                                    n = MAX_WORD + 1;
+                                    break;
+                                }
+                                letters[n] = b.to_ascii_lowercase();
+                                n += 1;
                             }
-                            letters[n] = b.to_ascii_lowercase();
-                            n += 1;
                         }
+                        let word = (!doubled && n <= MAX_WORD).then(|| &letters[..n]);
+                        word_start = usize::MAX;
+                        doubled = false;
+                        flow!(lane.word(word));
                     }
-                    let word = (!doubled && n <= MAX_WORD).then(|| &letters[..n]);
-                    word_start = usize::MAX;
-                    doubled = false;
-                    flow!(lane.word(word));
                 }
             };
         }
@@ -854,6 +859,8 @@ pub(crate) trait Lane {
     /// A Latin word ends: its letters, or `None` when it cannot read as pinyin (a letter in it
     /// repeats, or it is longer than [`MAX_WORD`]).
     fn word(&mut self, letters: Option<&[u8]>) -> Flow;
+    /// Whether the lane reads [`Lane::word`] (when not, the fold does not gather the letters).
+    const READS_WORDS: bool = true;
     /// The last unit repeats once more (its run grows), and it also saw through `via` (with
     /// `spacing` when the repeat merged across noise). Its end grows too: see [`Started`].
     fn repeat(&mut self, via: EvasionSet);

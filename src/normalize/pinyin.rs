@@ -218,6 +218,12 @@ impl Syllables {
         [0x80 | (id >> 5) as u8, (id & 0x1F) as u8]
     }
 
+    /// The pinyin of a Han term as users type it, syllables run together (`bingdu` for 冰毒;
+    /// `None` if a char has no reading).
+    pub fn spell(&self, chars: &[char]) -> Option<String> {
+        chars.iter().map(|&c| self.of_han(c).map(|id| self.names[id as usize].as_str())).collect()
+    }
+
     /// Syllable codes of a Han term (`None` if a char has no reading).
     pub fn encode_han(&self, chars: &[char]) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(chars.len() * 2);
