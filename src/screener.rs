@@ -16,7 +16,7 @@ use crate::limit::{self, ScanError, DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_LIM
 use crate::matcher::Automaton;
 use crate::model::features::{Extractor, Occurrence};
 use crate::model::{Model, ModelFeatures};
-use crate::normalize::{is_han, is_han_lead, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
+use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
 use crate::probe::{CharCheck, Probe};
 use crate::score::{self, round, Evidence};
@@ -839,13 +839,6 @@ impl Screener {
             let to_scan = match (self.probe(), model) {
                 (None, _) => Some(self.folder.fold(text)),
                 (Some(p), None) => p.finds(text).then(|| self.folder.fold(text)),
-                // In WASM, English texts still skip the probe when the scorer is on: there the
-                // fold and one automaton run cost less than the probe's two automata and the
-                // collecting lane (`node benches/js/ab.mjs`, both orders: English 4–8 % slower
-                // through the probe, Chinese the same). Verdicts are the same either way.
-                (Some(_), Some(_)) if cfg!(target_arch = "wasm32") && !text.bytes().take(48).any(is_han_lead) => {
-                    Some(self.folder.fold(text))
-                }
                 (Some(p), Some(_)) => match p.units(text) {
                     Some(collected) if collected.candidate => Some(collected.into_view()),
                     Some(collected) => {
