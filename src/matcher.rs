@@ -103,6 +103,16 @@ impl Automaton {
         }
     }
 
+    /// Whether some pattern occurs in `haystack` (stops at the first match).
+    #[inline]
+    pub fn occurs_in(&self, haystack: &[u8]) -> bool {
+        match (self.dfa(haystack.len()), &self.nfa) {
+            (Some(a), _) => occurs(a, haystack),
+            (None, Some(a)) => occurs(a, haystack),
+            (None, None) => false,
+        }
+    }
+
     /// Whether there are no patterns.
     pub fn is_empty(&self) -> bool {
         self.nfa.is_none()
@@ -189,6 +199,18 @@ fn scan<A: aho_corasick::automaton::Automaton>(a: &A, haystack: &[u8], mut f: im
     }
 }
 
+#[inline(always)]
+fn occurs<A: aho_corasick::automaton::Automaton>(a: &A, haystack: &[u8]) -> bool {
+    let Ok(mut sid) = a.start_state(Anchored::No) else { return false };
+    for &byte in haystack {
+        sid = a.next_state(Anchored::No, sid, byte);
+        if a.is_special(sid) && a.is_match(sid) {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +234,7 @@ mod tests {
         want.sort();
         let a = Automaton::new(&patterns);
         assert_eq!(all(&a, hay), want);
+        assert!(a.occurs_in(hay.as_bytes()) && a.occurs_in("冰毒".as_bytes()) && !a.occurs_in(b"xyz"));
         assert!(a.dfa.get().is_none(), "a short scan keeps the NFA");
         let copies = DFA_AFTER_BYTES / hay.len() + 1;
         let mut count = 0;
@@ -219,6 +242,7 @@ mod tests {
         assert_eq!(count, want.len() * copies);
         assert!(matches!(a.dfa.get(), Some(Some(_))), "a long scan builds the DFA");
         assert_eq!(all(&a, hay), want);
+        assert!(a.occurs_in(hay.as_bytes()) && !a.occurs_in(b"xyz"), "the DFA too");
         assert_eq!(all(&a.clone(), hay), want);
         assert!(all(&Automaton::new::<&str>(&[]), hay).is_empty());
     }

@@ -25,7 +25,7 @@
 use crate::lexicon::EvasionSet;
 use crate::matcher::{State, Stepper};
 use crate::normalize::{
-    is_han_lead, Emit, Flow, Folder, Lane, Sound, Started, Syllables, Unit, View, GAP_NOISE, GAP_SPACE, MAX_WORD,
+    is_han_lead, Emit, Flow, Folder, Keep, Lane, Sound, Started, Syllables, Unit, View, GAP_NOISE, GAP_SPACE, MAX_WORD,
 };
 
 /// When a match of a character pattern is a candidate.
@@ -133,11 +133,7 @@ impl Probe<'_> {
     /// Whether `text` holds a candidate match: the fast lane of the fold when the text allows,
     /// else the general fold.
     pub fn finds(&self, text: &str) -> bool {
-        let flow = if lite(text) {
-            self.folder.fold_fast(text, &mut self.quick::<true>())
-        } else {
-            self.folder.fold_fast(text, &mut self.quick::<false>())
-        };
+        let flow = self.folder.fold_fast(text, &mut self.quick(lite(text)));
         match flow {
             Flow::Go => false,
             Flow::Stop => true,
@@ -149,18 +145,9 @@ impl Probe<'_> {
     /// lane, the text's units, and whether it holds a candidate (the units then go on to the
     /// end, the probe stops); `None` when the text needs the general fold.
     pub fn units(&self, text: &str) -> Option<Collected> {
-        if lite(text) {
-            self.collect(text, self.quick::<true>())
-        } else {
-            self.collect(text, self.quick::<false>())
-        }
-    }
-
-    fn collect<const LITE: bool>(&self, text: &str, quick: Quick<'_, '_, LITE>) -> Option<Collected> {
-        let units = Vec::with_capacity(crate::normalize::unit_capacity(text));
-        let mut lane = Collect { quick, units, candidate: false };
+        let mut lane = Collect { quick: self.quick(lite(text)), keep: Keep::for_text(text), candidate: false };
         match self.folder.fold_fast(text, &mut lane) {
-            Flow::Go => Some(Collected { units: lane.units, candidate: lane.candidate }),
+            Flow::Go => Some(Collected { units: lane.keep.units, candidate: lane.candidate }),
             Flow::Stop | Flow::Bail => None,
         }
     }
@@ -193,8 +180,9 @@ impl Probe<'_> {
 
     /// The fast lane's probe, on the lite lane or not (see [`Quick`]).
     #[inline(always)]
-    fn quick<const LITE: bool>(&self) -> Quick<'_, '_, LITE> {
+    fn quick(&self, lite: bool) -> Quick<'_, '_> {
         Quick {
+            lite,
             probe: self,
             char_state: self.chars.start(),
             syllables: self.syllables(),
@@ -354,7 +342,7 @@ fn lite(text: &str) -> bool {
 
 /// The probe on the fast lane of the fold: all state in a few scalars.
 ///
-/// `LITE`: the lite lane, for texts without Han (English above all): Latin words are not read as
+/// `lite`: the lite lane, for texts without Han (English above all): Latin words are not read as
 /// pinyin (segmented into syllables and fed to the syllable automaton, the largest part of the
 /// probe's work on English). Instead every letter steps the spelling automaton, and a match of it
 /// makes the text a candidate. That is a superset of the pinyin candidates the syllable automaton
@@ -362,9 +350,11 @@ fn lite(text: &str) -> bool {
 /// between them (any other unit is a barrier), none of which has a doubled letter (the fold's
 /// repeats merge only there), so its spelling is a substring of the letters the lane sees. A Han
 /// syllable on the lite lane makes the text a candidate too (the syllable automaton never saw the
-/// words before it); the full scan then decides. A type parameter, not a field: as a field its
-/// checks cost Chinese texts ≈ 600 instructions each (callgrind).
-struct Quick<'p, 'a, const LITE: bool> {
+/// words before it); the full scan then decides. A field, not a type parameter: as one, the two
+/// instances of the fold's loop made the Chinese one ≈ 1 instruction a byte longer (callgrind,
+/// 2,000 100-char Chinese texts, lexicon only: 35.5M instructions before the lite lane, 37.0–37.4M
+/// as a type parameter, with each lane in a function of its own too; 36.0M as a field).
+struct Quick<'p, 'a> {
     probe: &'p Probe<'a>,
     char_state: State,
     syllables: SyllableState<'a>,
@@ -372,11 +362,13 @@ struct Quick<'p, 'a, const LITE: bool> {
     /// A match state whose terms need the runs of their units, the last of which may still
     /// repeat: checked when the next unit starts or the text ends.
     pending: Option<State>,
+    /// On the lite lane.
+    lite: bool,
     /// The spelling automaton's state (lite lane only).
     spelling_state: State,
 }
 
-impl<const LITE: bool> Quick<'_, '_, LITE> {
+impl Quick<'_, '_> {
     /// A new unit's char for the character automaton.
     #[inline(always)]
     fn char(&mut self, ch: u32, gap: u8) -> Flow {
@@ -412,7 +404,7 @@ impl<const LITE: bool> Quick<'_, '_, LITE> {
     }
 }
 
-impl<const LITE: bool> Lane for Quick<'_, '_, LITE> {
+impl Lane for Quick<'_, '_> {
     #[inline(always)]
     fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow {
         let flow = self.char(ch, at.gap);
@@ -423,7 +415,7 @@ impl<const LITE: bool> Lane for Quick<'_, '_, LITE> {
             Sound::Known(id) => id,
             Sound::Unknown => self.probe.syllable(ch),
         };
-        if LITE {
+        if self.lite {
             return if id.is_some() { Flow::Stop } else { Flow::Go };
         }
         if self.syllables.slot(self.probe, id, false, true, true) {
@@ -435,7 +427,7 @@ impl<const LITE: bool> Lane for Quick<'_, '_, LITE> {
     #[inline(always)]
     fn letter(&mut self, letter: u8, at: Started) -> Flow {
         let flow = self.char(letter as u32, at.gap);
-        if flow != Flow::Go || !LITE {
+        if flow != Flow::Go || !self.lite {
             return flow;
         }
         if let Some(spellings) = self.probe.spellings {
@@ -447,7 +439,10 @@ impl<const LITE: bool> Lane for Quick<'_, '_, LITE> {
         Flow::Go
     }
 
-    const READS_WORDS: bool = !LITE;
+    #[inline(always)]
+    fn reads_words(&self) -> bool {
+        !self.lite
+    }
 
     #[inline(always)]
     fn repeat(&mut self, _: EvasionSet) {
@@ -464,7 +459,7 @@ impl<const LITE: bool> Lane for Quick<'_, '_, LITE> {
 
     #[inline(always)]
     fn word(&mut self, letters: Option<&[u8]>) -> Flow {
-        if self.syllables.on && !LITE && self.syllables.word(self.probe, letters) {
+        if self.syllables.on && !self.lite && self.syllables.word(self.probe, letters) {
             return Flow::Stop;
         }
         Flow::Go
@@ -484,45 +479,20 @@ impl Collected {
     /// The [`View`] [`Folder::fold`] gives for the text: the folded string, and each unit's
     /// offset in it.
     pub fn into_view(self) -> View {
-        let mut text = String::with_capacity(self.units.len() * 3);
-        let mut units = self.units;
-        for u in &mut units {
-            u.norm = text.len() as u32;
-            text.push(u.ch);
-        }
-        View { text, units }
+        Keep { units: self.units }.into_view()
     }
 }
 
 /// The fast lane's probe that also keeps the units, for the learned scorer: a text without a
 /// candidate then needs no [`View`] of its own, and one with a candidate needs no second fold.
 /// Once the probe finds a candidate it is no longer asked; the units go on to the text's end.
-struct Collect<'p, 'a, const LITE: bool> {
-    quick: Quick<'p, 'a, LITE>,
-    units: Vec<Unit>,
+struct Collect<'p, 'a> {
+    quick: Quick<'p, 'a>,
+    keep: Keep,
     candidate: bool,
 }
 
-impl<const LITE: bool> Collect<'_, '_, LITE> {
-    #[inline(always)]
-    fn start(&mut self, ch: u32, at: Started) {
-        if let Some(last) = self.units.last_mut() {
-            last.end = at.prev_end as u32;
-        }
-        let ch = char::from_u32(ch).expect("the fold emits chars");
-        let (gap, gap_chars) = (at.gap, at.gap_chars);
-        self.units.push(Unit {
-            ch,
-            start: at.start as u32,
-            end: at.end as u32,
-            norm: 0,
-            run: 1,
-            gap_chars,
-            gap,
-            via: at.via,
-        });
-    }
-
+impl Collect<'_, '_> {
     /// The probe's answer so far: once it finds a candidate, the rest of the text is only folded.
     #[inline(always)]
     fn probe(&mut self, flow: Flow) -> Flow {
@@ -533,10 +503,10 @@ impl<const LITE: bool> Collect<'_, '_, LITE> {
     }
 }
 
-impl<const LITE: bool> Lane for Collect<'_, '_, LITE> {
+impl Lane for Collect<'_, '_> {
     #[inline(always)]
     fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow {
-        self.start(ch, at);
+        self.keep.start(ch, at);
         if self.candidate {
             return Flow::Go;
         }
@@ -546,7 +516,7 @@ impl<const LITE: bool> Lane for Collect<'_, '_, LITE> {
 
     #[inline(always)]
     fn letter(&mut self, letter: u8, at: Started) -> Flow {
-        self.start(letter as u32, at);
+        self.keep.start(letter as u32, at);
         if self.candidate {
             return Flow::Go;
         }
@@ -554,7 +524,10 @@ impl<const LITE: bool> Lane for Collect<'_, '_, LITE> {
         self.probe(flow)
     }
 
-    const READS_WORDS: bool = !LITE;
+    #[inline(always)]
+    fn reads_words(&self) -> bool {
+        !self.candidate && self.quick.reads_words()
+    }
 
     #[inline(always)]
     fn word(&mut self, letters: Option<&[u8]>) -> Flow {
@@ -567,19 +540,14 @@ impl<const LITE: bool> Lane for Collect<'_, '_, LITE> {
 
     #[inline(always)]
     fn repeat(&mut self, via: EvasionSet) {
-        if let Some(last) = self.units.last_mut() {
-            last.run = last.run.saturating_add(1);
-            last.via = last.via.union(via);
-        }
+        self.keep.repeat(via);
         if !self.candidate {
             self.quick.repeat(via);
         }
     }
 
     fn end(&mut self, last_end: usize) -> Flow {
-        if let Some(last) = self.units.last_mut() {
-            last.end = last_end as u32;
-        }
+        self.keep.end(last_end);
         if self.candidate {
             return Flow::Go;
         }
@@ -736,7 +704,7 @@ mod tests {
         let mut fast = 0;
         let (mut lite_texts, mut lite_more) = (0, 0);
         for text in &texts {
-            let answer = match probe.folder.fold_fast(text, &mut probe.quick::<false>()) {
+            let answer = match probe.folder.fold_fast(text, &mut probe.quick(false)) {
                 Flow::Go => false,
                 Flow::Stop => true,
                 Flow::Bail => continue,
@@ -746,7 +714,7 @@ mod tests {
             assert_eq!(answer, general, "{text:?}");
             // The lite lane's candidates are a superset, on every text (whether or not it
             // would take that lane).
-            let lite_answer = probe.folder.fold_fast(text, &mut probe.quick::<true>()) == Flow::Stop;
+            let lite_answer = probe.folder.fold_fast(text, &mut probe.quick(true)) == Flow::Stop;
             assert!(lite_answer || !general, "the lite lane misses a candidate in {text:?}");
             if lite(text) {
                 lite_texts += 1;
@@ -764,13 +732,9 @@ mod tests {
         // it reports a candidate exactly when the probe finds one.
         let mut kept = 0;
         for text in &texts {
+            let folded = probe.folder.fold(text);
             let Some(collected) = probe.units(text) else {
-                let flow = if lite(text) {
-                    probe.folder.fold_fast(text, &mut probe.quick::<true>())
-                } else {
-                    probe.folder.fold_fast(text, &mut probe.quick::<false>())
-                };
-                assert_ne!(flow, Flow::Go, "{text:?}");
+                assert_ne!(probe.folder.fold_fast(text, &mut probe.quick(lite(text))), Flow::Go, "{text:?}");
                 continue;
             };
             kept += 1;
@@ -781,10 +745,9 @@ mod tests {
             } else {
                 assert_eq!(collected.candidate, general, "{text:?}");
             }
-            let shape = |u: &Unit| (u.ch, u.start, u.end, u.run, u.gap, u.gap_chars, u.via);
-            let folded = probe.folder.fold(text);
-            let want: Vec<_> = folded.units.iter().map(shape).collect();
-            assert_eq!(collected.units.iter().map(shape).collect::<Vec<_>>(), want, "{text:?}");
+            let unit = |u: &Unit| (u.ch, u.start, u.end, u.run, u.gap, u.gap_chars, u.via);
+            let want: Vec<_> = folded.units.iter().map(unit).collect();
+            assert_eq!(collected.units.iter().map(unit).collect::<Vec<_>>(), want, "{text:?}");
             let view = collected.into_view();
             assert_eq!(view.text, folded.text, "{text:?}");
             let norms = |v: &View| v.units.iter().map(|u| u.norm).collect::<Vec<_>>();
