@@ -353,7 +353,7 @@ fn lite(text: &str) -> bool {
 /// words before it); the full scan then decides. A field, not a type parameter: as one, the two
 /// instances of the fold's loop made the Chinese one ≈ 1 instruction a byte longer (callgrind,
 /// 2,000 100-char Chinese texts, lexicon only: 35.5M instructions before the lite lane, 37.0–37.4M
-/// as a type parameter, with each lane in a function of its own too; 36.0M as a field).
+/// as a type parameter, with each lane in a function of its own too; 36.0–36.5M as a field).
 struct Quick<'p, 'a> {
     probe: &'p Probe<'a>,
     char_state: State,

@@ -875,8 +875,8 @@ pub(crate) trait Lane {
     fn end(&mut self, last_end: usize) -> Flow;
 }
 
-/// The units a lane of the fast lane keeps ([`crate::probe`]'s collecting lane): [`Folder::fold_into`]'s
-/// but for `norm` (0 until [`Keep::into_view`] adds the folded string).
+/// The units a lane of the fast lane keeps (the probe's collecting lane): those of
+/// [`Folder::fold_into`] but for `norm` (0 until [`Keep::into_view`] adds the folded string).
 pub(crate) struct Keep {
     pub units: Vec<Unit>,
 }
