@@ -178,6 +178,50 @@ impl Segmenter {
     }
 }
 
+/// [`latin_crossing`] without segmentation where the text around each edge is plain ASCII: an
+/// edge between two ASCII letters or digits lies inside the run of them around it, and that run
+/// is a whole UAX #29 word when each of its ends is an end of the window `lo..hi` or an ASCII
+/// char that breaks a word on either side. `Some(None)`: no edge cuts a word; `None`: undecided
+/// here (a char of another rule next to an edge or a run: `'`, `.`, `_`, non-ASCII, ...).
+///
+/// Measured with callgrind on 2,000 100-char English texts, lexicon only: the segmenter took
+/// ≈ 2.8k instructions per text that reached the full scan, mostly for words like `cried`
+/// around `ied`.
+fn ascii_crossing(bytes: &[u8], lo: usize, hi: usize, edges: &[usize]) -> Option<Option<(usize, usize)>> {
+    let word_char = |b: u8| b.is_ascii_alphanumeric();
+    // ASCII chars of word-break class Other, Newline, CR, LF or WSegSpace: a word break on
+    // both sides of them whatever their neighbours (UAX #29 WB3–WB3d, WB999). Excluded: the
+    // ones some rule joins to letters or digits (`'` `.` `:` `,` `;` `_` `"`).
+    let breaks = |b: u8| b.is_ascii() && !word_char(b) && !matches!(b, b'\'' | b'.' | b':' | b',' | b';' | b'_' | b'"');
+    for &p in edges {
+        if p <= lo || p >= hi {
+            continue; // the window's edge: a boundary of the segmented window too
+        }
+        let (left, right) = (bytes[p - 1], bytes[p]);
+        match (word_char(left), word_char(right)) {
+            (true, true) => {}
+            // A letter or digit beside a breaking char: a boundary (a mark after the breaking
+            // char would join it, WB4, so the other side must be the letter itself).
+            (true, false) if breaks(right) => continue,
+            (false, true) if breaks(left) => continue,
+            _ => return None,
+        }
+        let mut a = p - 1;
+        while a > lo && word_char(bytes[a - 1]) {
+            a -= 1;
+        }
+        let mut b = p + 1;
+        while b < hi && word_char(bytes[b]) {
+            b += 1;
+        }
+        if (a > lo && !breaks(bytes[a - 1])) || (b < hi && !breaks(bytes[b])) {
+            return None;
+        }
+        return Some(Some((a, b)));
+    }
+    Some(None)
+}
+
 /// If one of `edges` (byte offsets in `text`) is not a UAX #29 word boundary, the word it is in.
 fn latin_crossing(text: &str, start: usize, end: usize, edges: &[usize]) -> Option<String> {
     let bytes = text.as_bytes();
@@ -198,11 +242,63 @@ fn latin_crossing(text: &str, start: usize, end: usize, edges: &[usize]) -> Opti
     while !text.is_char_boundary(hi) {
         hi += 1;
     }
-    for (i, word) in text[lo..hi].split_word_bound_indices() {
-        let (ws, we) = (lo + i, lo + i + word.len());
-        if edges.iter().any(|&p| ws < p && p < we) {
-            return Some(word.to_string());
-        }
+    match ascii_crossing(bytes, lo, hi, edges) {
+        Some(word) => word.map(|(a, b)| text[a..b].to_string()),
+        None => segmented_crossing(text, lo, hi, edges).map(|(a, b)| text[a..b].to_string()),
     }
-    None
+}
+
+/// The first UAX #29 word of `text[lo..hi]` that one of `edges` cuts through, as a byte range.
+fn segmented_crossing(text: &str, lo: usize, hi: usize, edges: &[usize]) -> Option<(usize, usize)> {
+    text[lo..hi]
+        .split_word_bound_indices()
+        .map(|(i, word)| (lo + i, lo + i + word.len()))
+        .find(|&(ws, we)| edges.iter().any(|&p| ws < p && p < we))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the ASCII shortcut decides, it decides as the segmenter: on every window and pair of
+    /// edges of texts mixed from letters, digits, spaces and the chars of other rules.
+    #[test]
+    fn the_ascii_shortcut_agrees_with_segmentation() {
+        let pieces = [
+            "a", "b", "Z", "7", " ", "\n", "\r", "'", ".", ",", ":", ";", "_", "\"", "-", "!", "(", "é", "\u{301}",
+            "冰", "\u{200D}", "\t",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut decided, mut crossing) = (0, 0);
+        for _ in 0..20_000 {
+            // Half the chars letters or digits, so edges often fall inside words.
+            let text: String = (0..1 + next(14))
+                .map(|_| if next(2) == 0 { pieces[next(4)] } else { pieces[next(pieces.len())] })
+                .collect();
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let mut pick = || bounds[next(bounds.len())];
+            let (mut lo, mut hi) = (pick(), pick());
+            if lo > hi {
+                std::mem::swap(&mut lo, &mut hi);
+            }
+            let (mut p, mut q) = (pick().clamp(lo, hi), pick().clamp(lo, hi));
+            if p > q {
+                std::mem::swap(&mut p, &mut q);
+            }
+            for edges in [vec![p], vec![q], vec![p, q]] {
+                if let Some(word) = ascii_crossing(text.as_bytes(), lo, hi, &edges) {
+                    decided += 1;
+                    crossing += usize::from(word.is_some());
+                    assert_eq!(word, segmented_crossing(&text, lo, hi, &edges), "{text:?} {lo}..{hi} {edges:?}");
+                }
+            }
+        }
+        assert!(decided > 20_000 && crossing > 1_000, "decided {decided}, crossing {crossing}");
+    }
 }

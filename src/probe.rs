@@ -146,6 +146,18 @@ impl Probe<'_> {
         }
     }
 
+    /// The view of a text the probe found a candidate in, for the full scan: on the fast lane
+    /// for a text on the lite lane (Latin script), else by the general fold. Measured with
+    /// callgrind on 2,000 100-char English texts, lexicon only: ...
+    pub fn view(&self, text: &str) -> View {
+        if lite(text) {
+            if let Some(view) = self.folder.fold_kept(text) {
+                return view;
+            }
+        }
+        self.folder.fold(text)
+    }
+
     /// The probe that also keeps the units, for a scan with the learned scorer: on the fast
     /// lane, the text's units, and whether it holds a candidate (the units then go on to the
     /// end, the probe stops); `None` when the text needs the general fold.

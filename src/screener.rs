@@ -853,7 +853,7 @@ impl Screener {
             // 33.0k (the disguises each unit now carries; 5 % of them have a candidate).
             let to_scan = match (self.probe(), model) {
                 (None, _) => Some(self.folder.fold(text)),
-                (Some(p), None) => p.finds(text).then(|| self.folder.fold(text)),
+                (Some(p), None) => p.finds(text).then(|| p.view(text)),
                 (Some(p), Some(_)) => match p.units(text) {
                     Some(collected) if collected.candidate => Some(collected.into_view()),
                     Some(collected) => {

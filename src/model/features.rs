@@ -246,7 +246,10 @@ impl Extractor {
                 i = j;
                 continue;
             }
+            // Whether the run is all ASCII letters and digits, found on the way.
+            let mut ascii = !han && units[i].ch.is_ascii_alphanumeric();
             while j < units.len() && is_han(units[j].ch) == han && (!han || units[j].gap == 0) {
+                ascii &= units[j].ch.is_ascii_alphanumeric();
                 j += 1;
             }
             if !han && self.flags & WORDS == 0 {
@@ -254,7 +257,7 @@ impl Extractor {
                 continue;
             }
             let run = &units[i..j];
-            if !han && run.iter().all(|u| u.ch.is_ascii_alphanumeric()) {
+            if ascii {
                 self.ascii_run_words(run, out);
             } else {
                 if buf.capacity() == 0 {

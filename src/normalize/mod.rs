@@ -154,6 +154,9 @@ pub(crate) struct Folder {
     /// `classify` of the half- and full-width forms (U+FF00..U+FFEF: `，！（）` and full-width
     /// ASCII), common in Chinese text.
     wide: Box<[(Kind, EvasionSet)]>,
+    /// Per ASCII byte: its `GAP_*` flags when it is noise, else 0 (the fast lane's one load for
+    /// a space or a punctuation mark).
+    ascii_noise: [u8; 128],
 }
 
 /// The block of half- and full-width forms.
@@ -161,8 +164,13 @@ const WIDE: std::ops::Range<u32> = 0xFF00..0xFFF0;
 
 impl Folder {
     pub fn new() -> Folder {
-        let mut folder =
-            Folder { tables: Tables::new(), syllables: Syllables::new(), fast: Box::default(), wide: Box::default() };
+        let mut folder = Folder {
+            tables: Tables::new(),
+            syllables: Syllables::new(),
+            fast: Box::default(),
+            wide: Box::default(),
+            ascii_noise: [0; 128],
+        };
         folder.fast = (0..FAST_END)
             .map(|code| match char::from_u32(code) {
                 Some(c) => folder.classify_slow(c, EvasionSet::EMPTY),
@@ -174,6 +182,11 @@ impl Folder {
                 folder.classify_slow(char::from_u32(code).expect("the block has no surrogates"), EvasionSet::EMPTY)
             })
             .collect();
+        for (flags, (kind, _)) in folder.ascii_noise.iter_mut().zip(&folder.fast[..128]) {
+            if let Kind::Noise { space, hard } = *kind {
+                *flags = noise_flags(space, hard);
+            }
+        }
         let syllables = &folder.syllables;
         folder.tables.set_syllables(|code| syllables.of_folded(code));
         folder
@@ -321,6 +334,15 @@ impl Folder {
         let mut out = Builder::new(view);
         self.fold_into(text, &mut out);
         out.emit
+    }
+
+    /// [`Folder::fold`] on the fast lane: `None` where the fast lane bails.
+    pub(crate) fn fold_kept(&self, text: &str) -> Option<View> {
+        let mut keep = Keep::for_text(text);
+        match self.fold_fast(text, &mut keep) {
+            Flow::Go => Some(keep.into_view()),
+            Flow::Stop | Flow::Bail => None,
+        }
     }
 
     /// Folds `text` into `out`, one unit at a time; stops early when the emitter says so
@@ -621,11 +643,15 @@ impl Folder {
                         }
                     }
                     _ => {
-                        let Kind::Noise { space, hard } = self.fast[lead as usize].0 else { return Flow::Bail };
+                        let flags = self.ascii_noise[usize::from(lead & 0x7F)];
+                        if flags == 0 {
+                            return Flow::Bail;
+                        }
                         token_letter = false;
                         token_digit = false;
                         token_leet = false;
-                        noise!(space, hard);
+                        gap |= flags;
+                        gap_chars = gap_chars.saturating_add(1);
                     }
                 }
                 i += 1;
@@ -964,6 +990,42 @@ impl Keep {
             text.push(u.ch);
         }
         View { text, units }
+    }
+}
+
+/// The fast lane that only keeps the units: [`Folder::fold_kept`].
+impl Lane for Keep {
+    #[inline(always)]
+    fn unit(&mut self, ch: u32, _: Sound, at: Started) -> Flow {
+        self.start(ch, at);
+        Flow::Go
+    }
+
+    #[inline(always)]
+    fn letter(&mut self, letter: u8, at: Started) -> Flow {
+        self.start(letter as u32, at);
+        Flow::Go
+    }
+
+    #[inline(always)]
+    fn word(&mut self, _: Option<&[u8]>) -> Flow {
+        Flow::Go
+    }
+
+    #[inline(always)]
+    fn reads_words(&self) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn repeat(&mut self, via: EvasionSet) {
+        Keep::repeat(self, via);
+    }
+
+    #[inline(always)]
+    fn end(&mut self, last_end: usize) -> Flow {
+        Keep::end(self, last_end);
+        Flow::Go
     }
 }
 
