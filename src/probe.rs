@@ -148,7 +148,9 @@ impl Probe<'_> {
 
     /// The view of a text the probe found a candidate in, for the full scan: on the fast lane
     /// for a text on the lite lane (Latin script), else by the general fold. Measured with
-    /// callgrind on 2,000 100-char English texts, lexicon only: ...
+    /// callgrind on 2,000 100-char English texts, lexicon only (641 reach the full scan):
+    /// 26.4M → 24.8M instructions, 187k → 163k mispredicted branches (simulated). Chinese texts
+    /// keep the general fold, which builds the folded string as it goes (cheaper for Han).
     pub fn view(&self, text: &str) -> View {
         if lite(text) {
             if let Some(view) = self.folder.fold_kept(text) {
