@@ -778,6 +778,11 @@ mod tests {
             assert_eq!(view.text, folded.text, "{text:?}");
             let norms = |v: &View| v.units.iter().map(|u| u.norm).collect::<Vec<_>>();
             assert_eq!(norms(&view), norms(&folded), "{text:?}");
+            // The view a candidate gets for the full scan ([`Probe::view`], the fast lane with
+            // nothing but the units for Latin text) is the general fold's, every field.
+            let view = probe.view(text);
+            assert_eq!(view.text, folded.text, "{text:?}");
+            assert_eq!(view.units, folded.units, "{text:?}");
         }
         assert!(kept > texts.len() / 2, "units kept for only {kept} of {} texts", texts.len());
     }
