@@ -103,10 +103,35 @@ impl Automaton {
         }
     }
 
-    /// Whether some pattern occurs in `haystack` (stops at the first match).
+    /// [`Automaton::for_each`], and whether some pattern of `other` occurs in `haystack`, in
+    /// one pass when both are DFAs. A DFA step waits for the one
+    /// before it (the next state is a load from the last), so two automata stepped side by side
+    /// overlap their waits where two passes would add them.
     #[inline]
-    pub fn occurs_in(&self, haystack: &[u8]) -> bool {
-        match (self.dfa(haystack.len()), &self.nfa) {
+    pub fn for_each_and_occurs(
+        &self,
+        other: &Automaton,
+        haystack: &[u8],
+        mut f: impl FnMut(usize, usize, usize),
+    ) -> bool {
+        match (self.dfa(haystack.len()), other.dfa(haystack.len())) {
+            (Some(a), Some(b)) => scan_and_occurs(a, b, haystack, f),
+            (a, b) => {
+                match (a, &self.nfa) {
+                    (Some(a), _) => scan(a, haystack, &mut f),
+                    (None, Some(a)) => scan(a, haystack, &mut f),
+                    (None, None) => {}
+                }
+                other.occurs_on(b, haystack)
+            }
+        }
+    }
+
+    /// Whether some pattern occurs in `haystack` (stops at the first match), on `dfa` when there
+    /// is one, else on the NFA.
+    #[inline]
+    fn occurs_on(&self, dfa: Option<&dfa::DFA>, haystack: &[u8]) -> bool {
+        match (dfa, &self.nfa) {
             (Some(a), _) => occurs(a, haystack),
             (None, Some(a)) => occurs(a, haystack),
             (None, None) => false,
@@ -199,6 +224,31 @@ fn scan<A: aho_corasick::automaton::Automaton>(a: &A, haystack: &[u8], mut f: im
     }
 }
 
+/// [`scan`] of `a` and [`occurs`] of `b` in one pass.
+#[inline(always)]
+fn scan_and_occurs(a: &dfa::DFA, b: &dfa::DFA, haystack: &[u8], mut f: impl FnMut(usize, usize, usize)) -> bool {
+    use aho_corasick::automaton::Automaton as _;
+    let (Ok(mut sid), Ok(mut other)) = (a.start_state(Anchored::No), b.start_state(Anchored::No)) else {
+        return false;
+    };
+    let mut seen = false;
+    for (i, &byte) in haystack.iter().enumerate() {
+        sid = a.next_state(Anchored::No, sid, byte);
+        if !seen {
+            other = b.next_state(Anchored::No, other, byte);
+            seen = b.is_special(other) && b.is_match(other);
+        }
+        if a.is_special(sid) && a.is_match(sid) {
+            for k in 0..a.match_len(sid) {
+                let pid = a.match_pattern(sid, k);
+                let end = i + 1;
+                f(pid.as_usize(), end - a.pattern_len(pid), end);
+            }
+        }
+    }
+    seen
+}
+
 #[inline(always)]
 fn occurs<A: aho_corasick::automaton::Automaton>(a: &A, haystack: &[u8]) -> bool {
     let Ok(mut sid) = a.start_state(Anchored::No) else { return false };
@@ -234,7 +284,17 @@ mod tests {
         want.sort();
         let a = Automaton::new(&patterns);
         assert_eq!(all(&a, hay), want);
-        assert!(a.occurs_in(hay.as_bytes()) && a.occurs_in("冰毒".as_bytes()) && !a.occurs_in(b"xyz"));
+        let spell = Automaton::new(&["毒", "xy"]);
+        // Both passes in one: the same matches, and whether the other automaton's patterns occur.
+        let both = |a: &Automaton, other: &Automaton, hay: &str| {
+            let mut out = Vec::new();
+            let seen = a.for_each_and_occurs(other, hay.as_bytes(), |p, s, e| out.push((p, s, e)));
+            out.sort();
+            (out, seen)
+        };
+        assert_eq!(both(&a, &spell, hay), (want.clone(), true));
+        assert_eq!(both(&a, &spell, "ushers"), (all(&a, "ushers"), false));
+        assert!(!both(&spell, &a, "xyz").1);
         assert!(a.dfa.get().is_none(), "a short scan keeps the NFA");
         let copies = DFA_AFTER_BYTES / hay.len() + 1;
         let mut count = 0;
@@ -242,7 +302,10 @@ mod tests {
         assert_eq!(count, want.len() * copies);
         assert!(matches!(a.dfa.get(), Some(Some(_))), "a long scan builds the DFA");
         assert_eq!(all(&a, hay), want);
-        assert!(a.occurs_in(hay.as_bytes()) && !a.occurs_in(b"xyz"), "the DFA too");
+        spell.warm_up();
+        assert_eq!(both(&a, &spell, hay), (want.clone(), true), "the DFAs too");
+        assert_eq!(both(&a, &spell, "ushers"), (all(&a, "ushers"), false), "the DFAs too");
+        assert!(!both(&spell, &a, "xyz").1, "the DFAs too");
         assert_eq!(all(&a.clone(), hay), want);
         assert!(all(&Automaton::new::<&str>(&[]), hay).is_empty());
     }

@@ -543,21 +543,6 @@ impl Screener {
         profile.and_then(|p| p.model).or(self.lexicon.model).unwrap_or(true)
     }
 
-    /// Whether a folded text may hold a syllable match: it has a Han unit, or its folded string
-    /// holds the pinyin spelling of a syllable pattern that allows pinyin (without Han, a
-    /// syllable match is one of pinyin, whose spelling then lies in the folded string: the
-    /// superset of the probe's lite lane, see [`crate::probe`]). Building the syllable view (every
-    /// Latin word segmented) was ≈ 4k instructions per English text with a candidate.
-    fn may_sound_alike(&self, view: &View) -> bool {
-        // Han among the first units (Chinese text), else the spelling (in long Latin text it
-        // occurs early), else Han anywhere: looking for Han first would read every unit of a long
-        // Latin text (+10M instructions on 1 MiB of English, callgrind).
-        let han = |u: &crate::normalize::Unit| is_han(u.ch);
-        view.units.iter().take(8).any(han)
-            || self.spelling_ac.occurs_in(view.text.as_bytes())
-            || view.units.iter().any(han)
-    }
-
     /// The probe over this screener's automata; `None` when one of them is an NFA (very large
     /// lexicons, or before the DFAs are built: see [`Screener::warm_up`]), which the probe does
     /// not drive.
@@ -667,7 +652,7 @@ impl Screener {
         let mut found: Vec<Found> = Vec::new();
         let mut allows: Vec<(u32, u16, u32, u32)> = Vec::new(); // term, phrase, first, last
 
-        self.char_ac.for_each(view.text.as_bytes(), |pid, s, e| {
+        let on_match = |pid: usize, s: usize, e: usize| {
             let first = view.unit_at(s);
             let last = view.unit_at(e - 1);
             for p in &self.char_patterns[pid] {
@@ -677,9 +662,28 @@ impl Screener {
                     found.push(Found { term: p.term, surface: p.surface, first: first as u32, last: last as u32, via });
                 }
             }
-        });
+        };
+        // Whether the text may hold a syllable match: a Han unit, or (without Han) the pinyin
+        // spelling of a syllable pattern that allows pinyin in the folded string (the superset
+        // of the probe's lite lane, see `crate::probe`; the syllable view, every Latin word
+        // segmented, was ≈ 4k instructions per English text with a candidate). Han among the
+        // first units settles it for Chinese text; else the spelling automaton runs beside the
+        // character one (one pass), and only then is every unit looked at for Han (looking
+        // first would read every unit of a long Latin text: +10M instructions on 1 MiB of
+        // English, callgrind).
+        let han = |u: &crate::normalize::Unit| is_han(u.ch);
+        let bytes = view.text.as_bytes();
+        let may_sound_alike = if self.syllable_ac.is_empty() {
+            self.char_ac.for_each(bytes, on_match);
+            false
+        } else if view.units.iter().take(8).any(han) {
+            self.char_ac.for_each(bytes, on_match);
+            true
+        } else {
+            self.char_ac.for_each_and_occurs(&self.spelling_ac, bytes, on_match) || view.units.iter().any(han)
+        };
 
-        if !self.syllable_ac.is_empty() && self.may_sound_alike(view) {
+        if may_sound_alike {
             let sv = self.folder.syllables.view(view);
             self.syllable_ac.for_each(&sv.bytes, |pid, s, e| {
                 for p in &self.syllable_patterns[pid] {
