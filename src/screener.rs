@@ -703,12 +703,21 @@ impl Screener {
 
         // Classify: counted, or suppressed (allow phrase, word boundary). One result per term and
         // unit range; the character automaton ran first, so a plain match wins over a fuzzy one.
+        // Few findings (a short text): the earlier ones are looked through, which costs less
+        // than hashing each and allocating a set.
+        const LOOK_BACK: usize = 32;
+        let key = |f: &Found| (f.term, f.first, f.last);
         let mut seen: HashSet<(u32, u32, u32)> = HashSet::new();
         let mut counted: Vec<Found> = Vec::new();
         let mut suppressed: Vec<(Found, SuppressReason, String)> = Vec::new();
         let allows = AllowIndex::new(&allows);
-        for f in found {
-            if !seen.insert((f.term, f.first, f.last)) {
+        for (i, &f) in found.iter().enumerate() {
+            let repeat = if found.len() <= LOOK_BACK {
+                found[..i].iter().any(|g| key(g) == key(&f))
+            } else {
+                !seen.insert(key(&f))
+            };
+            if repeat {
                 continue;
             }
             let term = &self.lexicon.terms[f.term as usize];
