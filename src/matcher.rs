@@ -96,34 +96,31 @@ impl Automaton {
     /// in order of `end`.
     #[inline]
     pub fn for_each(&self, haystack: &[u8], f: impl FnMut(usize, usize, usize)) {
-        match (self.dfa(haystack.len()), &self.nfa) {
-            (Some(a), _) => scan(a, haystack, f),
-            (None, Some(a)) => scan(a, haystack, f),
-            (None, None) => {}
-        }
+        self.scan_on(self.dfa(haystack.len()), haystack, f);
     }
 
-    /// [`Automaton::for_each`], and whether some pattern of `other` occurs in `haystack`, in
-    /// one pass when both are DFAs. A DFA step waits for the one
-    /// before it (the next state is a load from the last), so two automata stepped side by side
-    /// overlap their waits where two passes would add them.
+    /// [`Automaton::for_each`], and whether some pattern of `other` occurs in `haystack`, in one
+    /// pass when both are DFAs. A DFA step waits for the one before it (the next state is a load
+    /// from the last), so two automata stepped side by side overlap their waits where two passes
+    /// would add them.
     #[inline]
-    pub fn for_each_and_occurs(
-        &self,
-        other: &Automaton,
-        haystack: &[u8],
-        mut f: impl FnMut(usize, usize, usize),
-    ) -> bool {
+    pub fn for_each_and_occurs(&self, other: &Automaton, haystack: &[u8], f: impl FnMut(usize, usize, usize)) -> bool {
         match (self.dfa(haystack.len()), other.dfa(haystack.len())) {
             (Some(a), Some(b)) => scan_and_occurs(a, b, haystack, f),
             (a, b) => {
-                match (a, &self.nfa) {
-                    (Some(a), _) => scan(a, haystack, &mut f),
-                    (None, Some(a)) => scan(a, haystack, &mut f),
-                    (None, None) => {}
-                }
+                self.scan_on(a, haystack, f);
                 other.occurs_on(b, haystack)
             }
+        }
+    }
+
+    /// [`Automaton::for_each`] on `dfa` when there is one, else on the NFA.
+    #[inline]
+    fn scan_on(&self, dfa: Option<&dfa::DFA>, haystack: &[u8], f: impl FnMut(usize, usize, usize)) {
+        match (dfa, &self.nfa) {
+            (Some(a), _) => scan(a, haystack, f),
+            (None, Some(a)) => scan(a, haystack, f),
+            (None, None) => {}
         }
     }
 
@@ -214,12 +211,22 @@ fn scan<A: aho_corasick::automaton::Automaton>(a: &A, haystack: &[u8], mut f: im
     let Ok(mut sid) = a.start_state(Anchored::No) else { return };
     for (i, &byte) in haystack.iter().enumerate() {
         sid = a.next_state(Anchored::No, sid, byte);
-        if a.is_special(sid) && a.is_match(sid) {
-            for k in 0..a.match_len(sid) {
-                let pid = a.match_pattern(sid, k);
-                let end = i + 1;
-                f(pid.as_usize(), end - a.pattern_len(pid), end);
-            }
+        report(a, sid, i + 1, &mut f);
+    }
+}
+
+/// Calls `f(pattern, start, end)` for each pattern that ends at `end` in state `sid` of `a`.
+#[inline(always)]
+fn report<A: aho_corasick::automaton::Automaton>(
+    a: &A,
+    sid: State,
+    end: usize,
+    f: &mut impl FnMut(usize, usize, usize),
+) {
+    if a.is_special(sid) && a.is_match(sid) {
+        for k in 0..a.match_len(sid) {
+            let pid = a.match_pattern(sid, k);
+            f(pid.as_usize(), end - a.pattern_len(pid), end);
         }
     }
 }
@@ -238,13 +245,7 @@ fn scan_and_occurs(a: &dfa::DFA, b: &dfa::DFA, haystack: &[u8], mut f: impl FnMu
             other = b.next_state(Anchored::No, other, byte);
             seen = b.is_special(other) && b.is_match(other);
         }
-        if a.is_special(sid) && a.is_match(sid) {
-            for k in 0..a.match_len(sid) {
-                let pid = a.match_pattern(sid, k);
-                let end = i + 1;
-                f(pid.as_usize(), end - a.pattern_len(pid), end);
-            }
-        }
+        report(a, sid, i + 1, &mut f);
     }
     seen
 }
