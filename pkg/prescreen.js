@@ -1,4 +1,6 @@
 /* @ts-self-types="./prescreen.d.ts" */
+import { plainVerdict } from './snippets/prescreen-e17fd3c28b3c68ff/inline0.js';
+
 
 /**
  * A compiled lexicon, ready to scan.
@@ -346,6 +348,10 @@ function __wbg_get_imports() {
             const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
             return ret;
         }, arguments); },
+        __wbg_plainVerdict_449906569da5a442: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
+            const ret = plainVerdict(arg0 >>> 0, arg1, arg2, arg3, arg4, arg5, arg6, arg7 >>> 0);
+            return ret;
+        },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
             // Cast intrinsic for `Ref(String) -> Externref`.
             const ret = getStringFromWasm0(arg0, arg1);

@@ -1,7 +1,9 @@
 // The JS API of pkg/ (DESIGN.md "JS API"): constructors, errors, profiles, UTF-16 spans.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Screener } from "./load.mjs";
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT, Screener } from "./load.mjs";
 
 const screener = new Screener();
 
@@ -11,6 +13,41 @@ test("scan returns a plain object in the design's shape", () => {
   for (const k of ["decision", "score", "lexicon", "profile", "categories", "signals", "hits", "suppressed"]) assert.ok(k in v, k);
   assert.ok(["pass", "review", "block"].includes(v.decision));
   assert.deepEqual(JSON.parse(screener.scanJson("出 冰 毒，要的加微信")), v);
+});
+
+// Verdicts with nothing to list are built in JS by one call (src/wasm.rs, `plainVerdict`), the
+// others parsed from JSON: either way the object must be the JSON's, key order included.
+test("scan gives the object of JSON.parse(scanJson), key order included, on both paths", () => {
+  const cases = ["zh", "en"].flatMap((l) =>
+    fs.readFileSync(path.join(ROOT, `cases/${l}.jsonl`), "utf8").split("\n").filter((x) => x.trim()).map((x) => JSON.parse(x).text));
+  const benign = ["今天天气不错，我们去公园散步吧。", "See you at the library at noon.", "", " ", "😀", "我是处女座", "the class"];
+  // A lexicon whose `[lexicon] model = false` turns the learned scorer off, with a profile that
+  // turns it back on: verdicts with and without `model`, under two profile names.
+  const own = Screener.fromToml('[lexicon]\nname = "own"\nversion = "1"\nmodel = false\n\n'
+    + '[[category]]\nid = "drugs"\nname = "Drugs"\nreview = 0.4\nblock = 0.85\n\n'
+    + '[[term]]\nid = "drugs.meth"\ntext = "冰毒"\ncategory = "drugs"\nsignal = "explicit"\nweight = 0.9\n\n'
+    + '[[profile]]\nname = "strict"\nmodel = true\nthresholds = { drugs = { review = 0.1, block = 0.2 } }\n');
+  let plain = 0, listed = 0;
+  for (const t of [...benign, ...cases]) {
+    const got = screener.scan(t);
+    assert.equal(JSON.stringify(got), JSON.stringify(JSON.parse(screener.scanJson(t))), t);
+    assert.equal(Object.getPrototypeOf(got), Object.prototype);
+    if (got.hits.length + got.suppressed.length === 0 && !got.model.features.length) plain++; else listed++;
+    const bare = own.scan(t);
+    assert.equal(JSON.stringify(bare), JSON.stringify(JSON.parse(own.scanJson(t))), t);
+    assert.equal(bare.model, undefined);
+    // No JSON twin for scanWithProfile: the same object as scan's but for profile and scores.
+    const strict = own.scanWithProfile(t, "strict");
+    assert.deepEqual(Object.keys(strict), [...Object.keys(bare), "model"].filter((k) => k !== "model" || strict.model), t);
+    assert.equal(strict.profile, "strict");
+    assert.deepEqual(strict.hits, bare.hits);
+    assert.equal(typeof strict.model.score, "number");
+    assert.equal(typeof strict.model.category, "string");
+  }
+  assert.equal(own.scan("今天天气不错").lexicon.name, "own");
+  assert.equal(screener.scanWithProfile("今天天气不错", "default").profile, "default");
+  assert.ok(plain > 50 && listed > 100, `plain ${plain}, listed ${listed}`);
+  own.free();
 });
 
 test("UTF-16 spans slice the JS string to exactly `matched`", () => {
