@@ -93,6 +93,38 @@ fn long_texts_scanned_by_pieces_find_what_the_whole_scan_finds() {
     assert!(long_texts >= 6 && with_findings >= 6, "{long_texts} long texts, {with_findings} with hits");
 }
 
+/// Long texts with the model are scanned piece by piece too: the probe keeps each piece's units,
+/// which are joined for the learned scorer and give the views of the windows with a candidate.
+/// The whole verdict (hits, suppressed, the model's score and features) must be the one of a
+/// screener that never probes (its NFAs: it folds and scans every text whole; a new one per text,
+/// so none of them reaches the 4 MiB after which it would build its DFAs and probe).
+#[test]
+fn long_texts_with_the_model_by_pieces_get_the_whole_scans_verdict() {
+    let screener = Screener::default();
+    screener.warm_up();
+    let texts = texts();
+    let (mut long_texts, mut with_findings, mut explained) = (0, 0, 0);
+    for (k, sep) in ["\n", "。", "？", " ; ", "！\n", "", "😀\n"].iter().enumerate() {
+        for group in texts.chunks(300).skip(k).step_by(5) {
+            let text = group.join(sep);
+            if text.len() < 16 << 10 {
+                continue;
+            }
+            let pieces = screener.scan(&text);
+            let whole = Screener::default().scan(&text);
+            assert_eq!(pieces, whole, "separator {sep:?}");
+            long_texts += 1;
+            with_findings += usize::from(!pieces.hits.is_empty() || !pieces.suppressed.is_empty());
+            explained += usize::from(pieces.model.as_ref().is_some_and(|m| !m.features.is_empty()));
+        }
+    }
+    // The model flags some of them: their features (spans and texts) are compared too.
+    assert!(
+        long_texts >= 10 && with_findings >= 10 && explained >= 1,
+        "{long_texts} long texts, {with_findings} with findings, {explained} with model features"
+    );
+}
+
 /// An allow phrase may reach over a sentence break (`白粉。笔`: noise between the units of an
 /// allow phrase is dropped), and a piece may be cut at that very break. The hit near the cut is
 /// then still suppressed by the allow phrase, as in the whole-text scan.
