@@ -93,29 +93,53 @@ struct Findings {
     shadow_seen: bool,
 }
 
-/// The units of a long text joined from those of its pieces ([`Screener::join_pieces`]).
+/// Where nearly every piece of a long text has a candidate (English prose: short variants inside
+/// common words), probing is wasted work and many small windows cost more than one: after 32
+/// pieces with three in four flagged, the rest of the text counts as one run of candidates.
+/// Measured with callgrind on 1 MB of English tweets: probing every piece cost 10 % more than
+/// the whole-text scan.
+#[derive(Default)]
+struct Mostly {
+    probed: usize,
+    flagged: usize,
+}
+
+impl Mostly {
+    /// Whether the next piece is to be scanned in full: `probe`'s answer, or yes once most are.
+    fn candidate(&mut self, probe: impl FnOnce() -> bool) -> bool {
+        if self.probed >= 32 && self.flagged * 4 >= self.probed * 3 {
+            return true;
+        }
+        self.probed += 1;
+        let found = probe();
+        self.flagged += usize::from(found);
+        found
+    }
+}
+
+/// The units of a long text joined from those of its pieces ([`Screener::join_pieces`]): the
+/// units of the whole text, as [`Folder::fold`] gives them but for `norm` (there is no folded
+/// string; pieces off the fast lane keep their own).
 struct Joined {
-    /// The units of the whole text, as [`Folder::fold`] gives them but for `norm` (there is no
-    /// folded string; pieces off the fast lane keep their own).
     units: Vec<crate::normalize::Unit>,
-    /// The index of each piece's first unit, and the number of units at the end.
-    first: Vec<usize>,
-    /// Each piece's first unit's `(gap, gap_chars)` when the piece is folded alone.
-    alone: Vec<(u8, u16)>,
 }
 
 impl Joined {
     /// The view of `text[from..to]`, where `from` starts a piece and `to` ends one: what
     /// [`Folder::fold`] gives for it.
-    fn window(&self, pieces: &[(usize, usize)], from: usize, to: usize) -> View {
-        let (lo, hi) = (pieces.partition_point(|p| p.0 < from), pieces.partition_point(|p| p.1 <= to));
-        let mut kept = self.units[self.first[lo]..self.first[hi]].to_vec();
+    fn window(&self, from: usize, to: usize) -> View {
+        let lo = self.units.partition_point(|u| (u.start as usize) < from);
+        let hi = self.units.partition_point(|u| (u.start as usize) < to);
+        let mut kept = self.units[lo..hi].to_vec();
         for u in &mut kept {
             u.start -= from as u32;
             u.end -= from as u32;
         }
-        if let Some(u) = kept.first_mut() {
-            (u.gap, u.gap_chars) = self.alone[lo];
+        if from > 0 {
+            if let Some(u) = kept.first_mut() {
+                // A piece starts with a plain char: alone, no noise before its first unit.
+                (u.gap, u.gap_chars) = (0, 0);
+            }
         }
         crate::normalize::Keep { units: kept }.into_view()
     }
@@ -127,6 +151,15 @@ impl Joined {
 /// sends a whole long text through the full scan. Benign Chinese news has a candidate every few
 /// KB (measured: 90 of 107 pieces of 16 KiB had one), so pieces are about a sentence or two.
 const PIECE_BYTES: usize = 256;
+
+/// With the model, a long text is scanned whole (not piece by piece) unless its first this many
+/// pieces are short (cut within the first 4 × [`PIECE_BYTES`] bytes each on average) and fewer
+/// than three in four of them have a candidate. Where pieces are long or nearly every one has a
+/// candidate (English tweets: lines that end in a link or an emoji leave few cuts, and short
+/// variants inside common words), pieces cost more than one scan of the whole text: measured on
+/// 1.5 MB of English tweets with the model, 8 % slower (the windows' views built again from the
+/// units), while Chinese news (short pieces, few candidates) gains 15–20 % in wall clock.
+const FEW_PIECES: usize = 8;
 
 /// The shortest text scanned piece by piece (shorter ones, the usual post, are scanned whole).
 const PIECES_FROM: usize = 8 << 10;
@@ -784,20 +817,8 @@ impl Screener {
         if pieces.len() < 2 {
             return false;
         }
-        // Where nearly every piece has a candidate (English prose: short variants inside common
-        // words), probing is wasted work: after 32 pieces with three in four flagged, the rest of
-        // the text is scanned in full. Measured with callgrind on 1 MB of English tweets: probing
-        // every piece cost 10 % more than the whole-text scan.
-        let (mut probed, mut flagged) = (0usize, 0usize);
-        let candidate = |k: usize| {
-            if probed >= 32 && flagged * 4 >= probed * 3 {
-                return true;
-            }
-            probed += 1;
-            let found = probe.finds(&text[pieces[k].0..pieces[k].1]);
-            flagged += usize::from(found);
-            found
-        };
+        let mut mostly = Mostly::default();
+        let candidate = |k: usize| mostly.candidate(|| probe.finds(&text[pieces[k].0..pieces[k].1]));
         self.scan_windows(
             text,
             &pieces,
@@ -814,7 +835,7 @@ impl Screener {
     /// piece's units ([`Probe::units`]; a piece off the fast lane is folded the general way), and
     /// they are joined into the units of the whole text, which the scorer reads; the pieces with
     /// a candidate get the full scan on views made of the same units, so no piece is folded
-    /// twice. `None` when the text is one piece (the caller scans it whole).
+    /// twice. `None` when pieces would not pay ([`FEW_PIECES`]): the caller scans it whole.
     ///
     /// Exact: a piece folds alone as it does in the whole text ([`Folder::pieces`]) but for the
     /// noise before its first unit, the sentence break the cut follows, which only the whole
@@ -831,35 +852,50 @@ impl Screener {
         out: &mut Findings,
     ) -> Option<Vec<crate::normalize::Unit>> {
         let probe = self.probe()?;
-        let pieces = self.folder.pieces(text, PIECE_BYTES);
-        if pieces.len() < 2 {
+        // Whether pieces pay is decided on the first few (see [`FEW_PIECES`]), cut from the
+        // text's first few KB.
+        let mut head_end = (FEW_PIECES * PIECE_BYTES * 4).min(text.len());
+        while !text.is_char_boundary(head_end) {
+            head_end -= 1;
+        }
+        let head = self.folder.pieces_from(&text[..head_end], 0, PIECE_BYTES, FEW_PIECES);
+        let small = head.len() >= FEW_PIECES && head[FEW_PIECES - 1].1 < head_end;
+        if !small || head.iter().filter(|p| probe.finds(&text[p.0..p.1])).count() * 4 >= FEW_PIECES * 3 {
             return None;
         }
-        let (joined, flags) = self.join_pieces(probe, text, &pieces);
-        let window = |from: usize, to: usize| joined.window(&pieces, from, to);
+        let pieces = self.folder.pieces(text, PIECE_BYTES);
+        let mut joined = Joined { units: Vec::with_capacity(crate::normalize::unit_capacity(text)) };
+        let mut flags = Vec::with_capacity(pieces.len());
+        self.join_pieces(&probe, text, &pieces, &mut joined, &mut flags);
+        let window = |from: usize, to: usize| joined.window(from, to);
         self.scan_windows(text, &pieces, |k| flags[k], window, segmenter, shadow_live, out);
         Some(joined.units)
     }
 
-    /// The units of the whole text from the probe's units of each piece, and which pieces have a
-    /// candidate (see [`Screener::scan_pieces_keeping`]).
-    fn join_pieces(&self, probe: Probe<'_>, text: &str, pieces: &[(usize, usize)]) -> (Joined, Vec<bool>) {
-        let mut units = Vec::with_capacity(crate::normalize::unit_capacity(text));
-        let mut first = Vec::with_capacity(pieces.len() + 1);
-        let mut alone = Vec::with_capacity(pieces.len());
-        let mut flags = Vec::with_capacity(pieces.len());
-        for (k, &(from, to)) in pieces.iter().enumerate() {
+    /// Adds the units of `pieces` (the next pieces of `text`) from the probe's units of each to
+    /// `joined`, and whether each has a candidate to `flags` (see
+    /// [`Screener::scan_pieces_keeping`]).
+    fn join_pieces(
+        &self,
+        probe: &Probe<'_>,
+        text: &str,
+        pieces: &[(usize, usize)],
+        joined: &mut Joined,
+        flags: &mut Vec<bool>,
+    ) {
+        for &(from, to) in pieces {
             let piece = &text[from..to];
+            // A piece off the fast lane counts as a candidate: probing it would fold it the
+            // general way a second time.
             let (mut kept, candidate) = match probe.units(piece) {
                 Some(c) => (c.units, c.candidate),
-                None => (self.folder.fold(piece).units, probe.finds(piece)),
+                None => (self.folder.fold(piece).units, true),
             };
-            first.push(units.len());
-            flags.push(candidate);
-            alone.push(kept.first().map_or((0, 0), |u| (u.gap, u.gap_chars)));
-            if k > 0 {
+            if from > 0 {
                 if let Some(u) = kept.first_mut() {
-                    // The break is the char right before the cut; the piece starts with a plain char.
+                    // The break is the char right before the cut; the piece starts with a plain
+                    // char, so alone it has no noise before its first unit.
+                    debug_assert_eq!((u.gap, u.gap_chars), (0, 0));
                     let brk = text[..from].chars().next_back().map_or(0, char::len_utf8);
                     let next = piece.chars().next().map_or(0, char::len_utf8);
                     let bridge = self.folder.fold(&text[from - brk..from + next]);
@@ -873,10 +909,9 @@ impl Screener {
                 u.start += from as u32;
                 u.end += from as u32;
             }
-            units.extend(kept);
+            joined.units.extend(kept);
+            flags.push(candidate);
         }
-        first.push(units.len());
-        (Joined { units, first, alone }, flags)
     }
 
     /// The full scan of the runs of pieces with a candidate (`candidate`, asked once a piece in
@@ -1360,23 +1395,25 @@ mod tests {
     use crate::normalize::Unit;
 
     /// A long text of sentences cut at breaks of several kinds, with noise, Latin words, numerals
-    /// and a term or two, so that pieces start after `。`, `！`, newlines and `?`.
-    fn long_text() -> String {
-        let sentences = [
-            "今天天气很好，我们去公园散步吧",
-            "The weather was fine, so we walked 3 miles",
-            "明天下午三点半在图书馆见",
-            "hello  world!! soooo good 😀",
-            "价格一百二十三元 ①",
-            "The class met in Scunthorpe at 9 a.m.",
-        ];
+    /// and a term or two, so that pieces start after `。`, `！`, newlines and `?`. Most sentences
+    /// are Chinese ones the probe finds no candidate in, so that most pieces have none and stay on
+    /// its fast lane; some have Latin words or an emoji (the general fold), or a term.
+    fn long_text(probe: &Probe<'_>) -> String {
+        let plain =
+            ["今天天气很好，我们去公园散步吧", "明天下午三点半在图书馆见", "价格一百二十三元", "他说这本书很好看"];
+        let plain: Vec<&str> = plain.into_iter().filter(|s| !probe.finds(s)).collect();
+        assert!(plain.len() >= 3, "{plain:?}");
+        let odd = ["The weather was fine, so we walked 3 miles", "hello  world!! soooo good ① 😀"];
         let risky = ["卖冰毒，量大从优", "白粉笔写在黑板上", "我是处女座", "加微信 meth for sale"];
         let breaks = ["。", "！\n", "\n", "? ", "；", "。\r\n"];
         let mut text = String::new();
         let mut k = 0;
         while text.len() < 24 << 10 {
-            let risky = risky[k % risky.len()];
-            text.push_str(if k % 40 == 0 { risky } else { sentences[k % sentences.len()] });
+            text.push_str(match k {
+                _ if k % 40 == 0 => risky[k / 40 % risky.len()],
+                _ if k % 25 == 0 => odd[k / 25 % odd.len()],
+                _ => plain[k % plain.len()],
+            });
             text.push_str(breaks[k % breaks.len()]);
             k += 1;
         }
@@ -1390,20 +1427,27 @@ mod tests {
         let screener = Screener::default();
         screener.warm_up();
         let probe = screener.probe().expect("warmed up: the probe runs on DFAs");
-        let text = long_text();
+        let text = long_text(&probe);
         let pieces = screener.folder.pieces(&text, PIECE_BYTES);
         assert!(pieces.len() > 50, "{} pieces", pieces.len());
-        let (joined, flags) = screener.join_pieces(probe, &text, &pieces);
-        assert!(flags.iter().any(|&f| f), "the risky sentences are candidates");
+        let mut joined = Joined { units: Vec::new() };
+        let mut flags = Vec::new();
+        screener.join_pieces(&probe, &text, &pieces, &mut joined, &mut flags);
+        assert!(flags.iter().any(|&f| f) && flags.iter().any(|&f| !f), "{flags:?}");
         let whole = screener.folder.fold(&text).units;
         assert_eq!(joined.units.len(), whole.len());
         for (k, (a, b)) in joined.units.iter().zip(&whole).enumerate() {
             assert_eq!(Unit { norm: 0, ..*a }, Unit { norm: 0, ..*b }, "unit {k}");
         }
+        // The scan takes this path, and gives the verdict of the whole-text scan (a screener
+        // that never probes: it scans on its NFAs).
+        let mut findings = Findings::default();
+        assert!(screener.scan_pieces_keeping(&text, &screener.segmenter, false, &mut findings).is_some());
+        assert_eq!(screener.scan(&text), Screener::default().scan(&text));
         for lo in 0..pieces.len() {
             let hi = (lo + lo % 3).min(pieces.len() - 1);
             let (from, to) = (pieces[lo].0, pieces[hi].1);
-            let window = joined.window(&pieces, from, to);
+            let window = joined.window(from, to);
             let folded = screener.folder.fold(&text[from..to]);
             assert_eq!(window.text, folded.text, "window {lo}..={hi}");
             assert_eq!(window.units, folded.units, "window {lo}..={hi}");

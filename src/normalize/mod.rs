@@ -278,11 +278,19 @@ impl Folder {
     /// and the char before the break is none. No match of a term crosses a sentence break either
     /// (the gap check refuses it); only allow phrases may, which the caller handles.
     pub(crate) fn pieces(&self, text: &str, min: usize) -> Vec<(usize, usize)> {
+        self.pieces_from(text, 0, min, usize::MAX)
+    }
+
+    /// [`Folder::pieces`] of `text[start..]` (`start` a cut, or 0), stopping after `limit` pieces
+    /// that end at a cut: the last piece ends at `text.len()` exactly when no piece is left out.
+    pub(crate) fn pieces_from(&self, text: &str, mut start: usize, min: usize, limit: usize) -> Vec<(usize, usize)> {
         let plain = |c: char| matches!(self.classify(c, EvasionSet::EMPTY).0, Kind::Han(_) | Kind::Letter(_));
         let bytes = text.as_bytes();
         let mut out = Vec::new();
-        let mut start = 0;
         while text.len() - start > min {
+            if out.len() == limit {
+                return out;
+            }
             let mut from = start + min;
             while !text.is_char_boundary(from) {
                 from += 1;
