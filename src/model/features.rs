@@ -480,6 +480,22 @@ mod tests {
         }
     }
 
+    /// `count` strings of up to `max_len - 1` pieces of `alphabet`, from a seeded LCG (the same
+    /// strings on every run).
+    fn random_mixes(alphabet: &[&str], mut seed: u64, count: usize, max_len: u64) -> Vec<String> {
+        let mut texts = Vec::with_capacity(count);
+        for _ in 0..count {
+            let mut text = String::new();
+            for _ in 0..(seed % max_len) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(alphabet[((seed >> 33) % alphabet.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            texts.push(text);
+        }
+        texts
+    }
+
     /// The direct path for runs of ASCII letters and digits gives what the buffer path gives,
     /// on real English lines and on mixes of the chars the fold and the word rules treat apart.
     #[test]
@@ -493,16 +509,7 @@ mod tests {
             "a", "B", "0", "9", "_", ".", ":", "'", ",", ";", " ", "  ", "-", "!", "@", "$", "x", "ss", "冰", "é",
             "\u{200B}",
         ];
-        let mut seed = 5u64;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 14) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                text.push_str(alphabet[((seed >> 33) % alphabet.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            texts.push(text);
-        }
+        texts.extend(random_mixes(&alphabet, 5, 5000, 14));
         let (mut direct, mut buf, mut owner) = (0, String::new(), Vec::new());
         for text in &texts {
             let units = screener.folder().fold(text).units;
@@ -542,16 +549,7 @@ mod tests {
             "\u{0301}", "😀", "👍🏽", "\u{200D}", "\u{FE0F}", "\u{00AD}", "\u{2060}", "\u{200B}", "’", "1,000", "ａ",
             "ｂ", "🇨🇳", "\t", "\n", "@", "#", "あ", "한", "ไ", "\u{0E31}",
         ];
-        let mut seed = 7u64;
-        for _ in 0..6000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 20) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                text.push_str(alphabet[((seed >> 33) % alphabet.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            texts.push(text);
-        }
+        texts.extend(random_mixes(&alphabet, 7, 6000, 20));
         let segmenter = screener.segmenter();
         let (mut split, mut buf, mut owner) = (0, String::new(), Vec::new());
         for text in &texts {
