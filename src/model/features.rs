@@ -260,11 +260,6 @@ impl Extractor {
             if ascii {
                 self.ascii_run_words(run, out);
             } else if han {
-                if buf.capacity() == 0 {
-                    // Sized once: growing them char by char was ≈ 7k instructions per English text.
-                    buf.reserve(units.len() * 4 + 8);
-                    owner.reserve(units.len() * 2 + 2);
-                }
                 self.run_words(run, han, segmenter, &mut buf, &mut owner, out);
             } else {
                 // Word by word where noise was dropped: the buffer of the whole run has a space
@@ -283,10 +278,6 @@ impl Extractor {
                     if stretch.iter().all(|u| u.ch.is_ascii_alphanumeric()) {
                         self.ascii_run_words(stretch, out);
                     } else {
-                        if buf.capacity() == 0 {
-                            buf.reserve(units.len() * 4 + 8);
-                            owner.reserve(units.len() * 2 + 2);
-                        }
                         self.run_words(stretch, han, segmenter, &mut buf, &mut owner, out);
                     }
                     from = to;
@@ -330,6 +321,10 @@ impl Extractor {
     ) {
         buf.clear();
         owner.clear();
+        // Sized for the run at once: growing them char by char was ≈ 7k instructions per
+        // English text.
+        buf.reserve(run.len() * 4 + 8);
+        owner.reserve(run.len() * 2 + 2);
         for (k, u) in run.iter().enumerate() {
             if !han && k > 0 && u.gap != 0 {
                 buf.push(' ');
