@@ -12,10 +12,19 @@ fn main() {
     s.warm_up();
     let mut terms = std::collections::BTreeMap::new();
     let mut empty = 0;
+    // With `PROBE_SPLIT=PREFIX`, the texts go to PREFIX.empty / PREFIX.found by whether the scan
+    // reports anything (hits or suppressed matches), one per line, for profiling each kind alone.
+    let mut split = std::env::var("PROBE_SPLIT").ok().map(|p| (p, String::new(), String::new()));
     for t in &texts {
         let v = s.scan(t);
-        if v.hits.is_empty() && v.suppressed.is_empty() {
+        let nothing = v.hits.is_empty() && v.suppressed.is_empty();
+        if nothing {
             empty += 1;
+        }
+        if let Some((_, e, f)) = &mut split {
+            let out = if nothing { e } else { f };
+            out.push_str(t);
+            out.push('\n');
         }
         for h in &v.hits {
             *terms.entry(format!("hit {} {:?}", h.term, h.via)).or_insert(0) += 1;
@@ -25,6 +34,10 @@ fn main() {
         }
     }
     println!("{} texts, {empty} with no hit and nothing suppressed", texts.len());
+    if let Some((prefix, e, f)) = split {
+        std::fs::write(format!("{prefix}.empty"), e).unwrap();
+        std::fs::write(format!("{prefix}.found"), f).unwrap();
+    }
     let mut v: Vec<_> = terms.into_iter().collect();
     v.sort_by_key(|x| std::cmp::Reverse(x.1));
     for (k, n) in v.iter().take(25) {

@@ -18,7 +18,7 @@ use crate::model::features::{Extractor, Occurrence};
 use crate::model::{Model, ModelFeatures};
 use crate::normalize::{is_han, Folder, SyllableView, View, GAP_HARD, GAP_PUNCT, GAP_SPACE};
 use crate::overlap::{AllowIndex, ByStart, RangeIndex};
-use crate::probe::{CharCheck, Probe};
+use crate::probe::{CharCheck, Inside, Looked, Probe};
 use crate::score::{self, round, Evidence};
 use crate::span::spans;
 use crate::verdict::{Decision, Hit, LexiconInfo, ShadowOutcome, SuppressReason, Suppressed, Truncated, Verdict};
@@ -172,9 +172,15 @@ pub struct Screener {
     spelling_ac: Automaton,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
     /// Per character pattern: whether a match of it is a candidate (the probe's question, see
-    /// [`crate::probe`]), and whether its terms' texts are Latin without separators.
+    /// [`crate::probe`]), whether its terms' texts are Latin without separators, what the noise
+    /// inside its matches must be, whether its
+    /// matches may be deferred to their words (ASCII letters, no allow phrase), and whether it
+    /// stands for an allow phrase.
     char_counts: Vec<CharCheck>,
     char_latin: Vec<bool>,
+    char_inside: Vec<Inside>,
+    char_words: Vec<bool>,
+    char_allow: Vec<bool>,
     /// Per syllable pattern: whether a term behind it allows homophones; whether one allows pinyin.
     syllable_homophones: Vec<bool>,
     syllable_pinyin: Vec<bool>,
@@ -421,6 +427,32 @@ impl Screener {
                         .all(|p| p.gaps.iter().skip(1).all(|&g| g == 0))
             })
             .collect();
+        // What the noise inside a match must be for `check_gaps` to pass it, whichever term.
+        let char_inside = chars
+            .bytes
+            .iter()
+            .zip(&chars.refs)
+            .map(|(bytes, ps)| {
+                let units = std::str::from_utf8(bytes).map_or(0, |t| t.chars().count());
+                let terms = || ps.iter().filter(|p| !matches!(p.surface, Surface::Allow(_)));
+                // Bit `i`: the unit `i` places before the last must follow punctuation.
+                let punct = |p: &CharPattern| {
+                    let n = p.gaps.len();
+                    let wants = p.gaps.iter().enumerate().skip(1).filter(|(_, &g)| g != 0 && g & GAP_SPACE == 0);
+                    wants.map(|(j, _)| n - 1 - j).filter(|&i| i < 16).fold(0u16, |m, i| m | 1 << i)
+                };
+                let punct = if terms().next().is_some() { terms().fold(u16::MAX, |m, p| m & punct(p)) } else { 0 };
+                Inside { units: units.min(255) as u8, punct }
+            })
+            .collect();
+        let char_allow: Vec<bool> =
+            chars.refs.iter().map(|ps| ps.iter().any(|p| matches!(p.surface, Surface::Allow(_)))).collect();
+        let char_words = chars
+            .bytes
+            .iter()
+            .zip(&char_allow)
+            .map(|(bytes, &allow)| !allow && bytes.iter().all(u8::is_ascii_lowercase))
+            .collect();
         let allow_units = chars
             .refs
             .iter()
@@ -436,6 +468,9 @@ impl Screener {
         Ok(Screener {
             char_counts,
             char_latin,
+            char_inside,
+            char_words,
+            char_allow,
             syllable_homophones,
             syllable_pinyin,
             shadow_rules: lexicon.rules.iter().any(|r| r.mode == Mode::Shadow),
@@ -593,6 +628,9 @@ impl Screener {
             chars,
             char_counts: &self.char_counts,
             char_latin: &self.char_latin,
+            char_inside: &self.char_inside,
+            char_words: &self.char_words,
+            char_allow: &self.char_allow,
             syllables,
             spellings,
             homophones: &self.syllable_homophones,
@@ -797,13 +835,27 @@ impl Screener {
         // words), probing is wasted work: after 32 pieces with three in four flagged, the rest of
         // the text is scanned in full. Measured with callgrind on 1 MB of English tweets: probing
         // every piece cost 10 % more than the whole-text scan.
+        // A piece whose candidates lie inside plain words has each word scanned alone
+        // ([`crate::probe::Words`]).
         let (mut probed, mut flagged) = (0usize, 0usize);
+        let mut words = Findings::default();
         let candidate = |k: usize| {
             if probed >= 32 && flagged * 4 >= probed * 3 {
                 return true;
             }
             probed += 1;
-            let found = probe.finds(&text[pieces[k].0..pieces[k].1]);
+            let (from, to) = pieces[k];
+            let found = match probe.look(&text[from..to]) {
+                Looked::Nothing => false,
+                Looked::Words(deferred) => {
+                    for (a, b) in deferred.iter() {
+                        let word = &text[from + a..from + b];
+                        self.find(word, &probe.view(word), segmenter, shadow_live, from + a, &mut words);
+                    }
+                    false
+                }
+                Looked::Candidate => true,
+            };
             flagged += usize::from(found);
             found
         };
@@ -816,6 +868,9 @@ impl Screener {
             shadow_live,
             out,
         );
+        out.counted.append(&mut words.counted);
+        out.suppressed.append(&mut words.suppressed);
+        out.shadow_seen |= words.shadow_seen;
         true
     }
 
@@ -848,7 +903,8 @@ impl Screener {
         }
         let mut pieces = self.folder.pieces_from(&text[..head_end], 0, PIECE_BYTES, FEW_PIECES);
         let small = pieces.len() >= FEW_PIECES && pieces[FEW_PIECES - 1].1 < head_end;
-        if !small || pieces.iter().filter(|p| probe.finds(&text[p.0..p.1])).count() * 4 >= FEW_PIECES * 3 {
+        let flagged = pieces.iter().filter(|p| probe.look(&text[p.0..p.1]) == Looked::Candidate).count();
+        if !small || flagged * 4 >= FEW_PIECES * 3 {
             return None;
         }
         // The first pieces of the prefix are the text's (each ends at a cut before `head_end`,
@@ -856,23 +912,40 @@ impl Screener {
         pieces.truncate(FEW_PIECES);
         let end = pieces[FEW_PIECES - 1].1;
         pieces.extend(self.folder.pieces_from(text, end, PIECE_BYTES, usize::MAX));
-        let (joined, flags) = self.join_pieces(&probe, text, &pieces);
+        let (joined, flags, words) = self.join_pieces(&probe, text, &pieces);
         let window = |from: usize, to: usize| joined.window(from, to);
         self.scan_windows(text, &pieces, |k| flags[k], window, segmenter, shadow_live, out);
+        for (from, to) in words {
+            let word = &text[from..to];
+            self.find(word, &probe.view(word), segmenter, shadow_live, from, out);
+        }
         Some(joined.units)
     }
 
-    /// The units of the whole text from the probe's units of each of its `pieces`, and whether
-    /// each piece has a candidate (see [`Screener::scan_pieces_keeping`]).
-    fn join_pieces(&self, probe: &Probe<'_>, text: &str, pieces: &[(usize, usize)]) -> (Joined, Vec<bool>) {
+    /// The units of the whole text from the probe's units of each of its `pieces`, whether each
+    /// piece has a candidate, and the words candidates were deferred to in the others (byte
+    /// ranges in `text`; see [`Screener::scan_pieces_keeping`], [`crate::probe::Words`]).
+    #[allow(clippy::type_complexity)]
+    fn join_pieces(
+        &self,
+        probe: &Probe<'_>,
+        text: &str,
+        pieces: &[(usize, usize)],
+    ) -> (Joined, Vec<bool>, Vec<(usize, usize)>) {
         let mut joined = Joined { units: Vec::with_capacity(crate::normalize::unit_capacity(text)) };
         let mut flags = Vec::with_capacity(pieces.len());
+        let mut words = Vec::new();
         for &(from, to) in pieces {
             let piece = &text[from..to];
             // A piece off the fast lane counts as a candidate: probing it would fold it the
             // general way a second time.
             let (mut kept, candidate) = match probe.units(piece) {
-                Some(c) => (c.units, c.candidate),
+                Some(c) => {
+                    if let Looked::Words(deferred) = c.looked {
+                        words.extend(deferred.iter().map(|(a, b)| (from + a, from + b)));
+                    }
+                    (c.units, c.looked == Looked::Candidate)
+                }
                 None => (self.folder.fold(piece).units, true),
             };
             if from > 0 {
@@ -896,11 +969,11 @@ impl Screener {
             joined.units.extend(kept);
             flags.push(candidate);
         }
-        (joined, flags)
+        (joined, flags, words)
     }
 
-    /// The full scan of the runs of pieces with a candidate (`candidate`, asked once a piece in
-    /// order), each run as one window folded by `fold(from, to)` (the view of `text[from..to]`).
+    /// The full scan of the runs of pieces with a candidate (`candidate`, asked once for each
+    /// piece, in order), each run as one window folded by `fold(from, to)` (the view of `text[from..to]`).
     ///
     /// Exact: no match of a term crosses a cut (a sentence break), and each piece folds as it
     /// does in the whole text. Only an allow phrase may reach over a cut (noise between its units
@@ -926,10 +999,16 @@ impl Screener {
                 k += 1;
                 continue;
             }
-            // A run of pieces with candidates is scanned as one window.
+            // A run of pieces with candidates is scanned as one window. Each piece is asked
+            // once: the one after the run is known to have none.
             let mut last = k;
-            while last + 1 < pieces.len() && candidate(last + 1) {
-                last += 1;
+            let mut none_after = false;
+            while last + 1 < pieces.len() && !none_after {
+                if candidate(last + 1) {
+                    last += 1;
+                } else {
+                    none_after = true;
+                }
             }
             let (start, end) = (pieces[k].0, pieces[last].1);
             let (mut lo, mut hi) = (k, last);
@@ -970,7 +1049,7 @@ impl Screener {
                 }
                 step *= 2;
             }
-            k = last + 1;
+            k = last + 1 + usize::from(none_after);
         }
     }
 
@@ -1014,12 +1093,26 @@ impl Screener {
             // text: English 29.5k -> 26.8k (English texts used to skip the probe, as half had a
             // candidate; since the spacing rule at a match's edges, 30 % do), Chinese 32.5k ->
             // 33.0k (the disguises each unit now carries; 5 % of them have a candidate).
+            //
+            // Candidates inside plain words are deferred to a full scan of each word alone
+            // (see [`crate::probe::Words`]).
+            let mut words = None;
             let to_scan = match (self.probe(), model) {
                 (None, _) => Some(self.folder.fold(text)),
-                (Some(p), None) => p.finds(text).then(|| p.view(text)),
+                (Some(p), None) => match p.look(text) {
+                    Looked::Nothing => None,
+                    Looked::Words(deferred) => {
+                        words = Some((p, deferred));
+                        None
+                    }
+                    Looked::Candidate => Some(p.view(text)),
+                },
                 (Some(p), Some(_)) => match p.units(text) {
-                    Some(collected) if collected.candidate => Some(collected.into_view()),
+                    Some(collected) if collected.looked == Looked::Candidate => Some(collected.into_view()),
                     Some(collected) => {
+                        if let Looked::Words(deferred) = collected.looked {
+                            words = Some((p, deferred));
+                        }
                         view = View { text: String::new(), units: collected.units };
                         None
                     }
@@ -1029,6 +1122,12 @@ impl Screener {
             if let Some(folded) = to_scan {
                 view = folded;
                 self.find(text, &view, segmenter, shadow_live, 0, &mut findings);
+            }
+            if let Some((p, deferred)) = words {
+                for (from, to) in deferred.iter() {
+                    let word = &text[from..to];
+                    self.find(word, &p.view(word), segmenter, shadow_live, from, &mut findings);
+                }
             }
         }
         let Findings { counted, suppressed, shadow_seen } = findings;
@@ -1425,7 +1524,7 @@ mod tests {
         }
         let rest = screener.folder.pieces_from(&text, pieces[FEW_PIECES - 1].1, PIECE_BYTES, usize::MAX);
         assert_eq!(rest, pieces[FEW_PIECES..]);
-        let (joined, flags) = screener.join_pieces(&probe, &text, &pieces);
+        let (joined, flags, _) = screener.join_pieces(&probe, &text, &pieces);
         assert!(flags.iter().any(|&f| f) && flags.iter().any(|&f| !f), "{flags:?}");
         let whole = screener.folder.fold(&text).units;
         assert_eq!(joined.units.len(), whole.len());

@@ -142,3 +142,27 @@ fn an_allow_phrase_over_a_piece_cut_still_suppresses() {
     assert!(pieces.hits.iter().all(|h| !h.matched.contains("白粉")), "{:?}", pieces.hits);
     assert!(pieces.suppressed.iter().any(|s| s.matched == "白粉" && s.detail == "白粉笔"), "{:?}", pieces.suppressed);
 }
+
+/// The English corpus as one long text, lexicon only: most of its pieces have a candidate, so
+/// probing stops after 32 of them, and pieces whose candidates lie inside plain words have those
+/// words scanned alone. The findings must be those of a screener that never probes, each once.
+#[test]
+fn a_long_english_text_by_pieces_finds_each_finding_once() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+    let mut text = std::fs::read_to_string(format!("{data}/en_benign_dev.txt")).expect("the English corpus");
+    if cfg!(debug_assertions) {
+        let mut end = 256 << 10;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    let screener = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+    screener.warm_up();
+    // A new screener scans on its NFAs (it would build its DFAs and probe after 4 MiB).
+    let unprobed = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+    let (probed, reference) = (screener.scan(&text), unprobed.scan(&text));
+    assert!(reference.hits.len() > 20 && reference.suppressed.len() > 200);
+    assert_eq!(probed.hits, reference.hits);
+    assert_eq!(probed.suppressed, reference.suppressed);
+}

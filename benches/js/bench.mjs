@@ -1,7 +1,8 @@
 // WASM (Node) benchmark of pkg/: start-up to the first verdict, per-text time on short benign
 // texts, and throughput on long benign text, with the default lexicon.
 // Texts: /work/shared/data/{cn,en}_benign_dev.txt (one text a line), or DATA_DIR.
-// Usage: node benches/js/bench.mjs      (no dependencies)
+// Usage: node benches/js/bench.mjs      (no dependencies; PKG_DIR=DIR measures another build of
+// the package, e.g. an older one from `git archive <rev> pkg | tar -x -C /tmp/old`)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,10 +10,11 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DATA = process.env.DATA_DIR || "/work/shared/data";
+const PKG = path.resolve(process.env.PKG_DIR || path.join(ROOT, "pkg"));
 
 const t0 = performance.now();
-const pkg = await import(path.join(ROOT, "pkg/prescreen.js"));
-pkg.initSync({ module: fs.readFileSync(path.join(ROOT, "pkg/prescreen_bg.wasm")) });
+const pkg = await import(path.join(PKG, "prescreen.js"));
+pkg.initSync({ module: fs.readFileSync(path.join(PKG, "prescreen_bg.wasm")) });
 const tInit = performance.now();
 const screener = new pkg.Screener();
 const tNew = performance.now();
