@@ -246,43 +246,44 @@ impl Extractor {
                 i = j;
                 continue;
             }
-            // Whether the run is all ASCII letters and digits, found on the way.
-            let mut ascii = !han && units[i].ch.is_ascii_alphanumeric();
-            while j < units.len() && is_han(units[j].ch) == han && (!han || units[j].gap == 0) {
-                ascii &= units[j].ch.is_ascii_alphanumeric();
-                j += 1;
-            }
-            if !han && self.flags & WORDS == 0 {
+            if !han {
+                // Non-Han units, stretch by stretch (between dropped noise), in one pass: the
+                // buffer of the whole run has a space where noise was dropped, and no UAX #29
+                // rule joins across a lone space (WB4 attaches an Extend or Format char after it
+                // to the space, which starts no word), so each stretch has the words it has in
+                // the whole run. A stretch of ASCII letters and digits is one word, hashed as it
+                // comes; any other goes through the buffer. Measured with callgrind on 1.5 MB of
+                // English tweets with the model (one run, as some unit is not ASCII): the
+                // segmenter over the whole run was 407M of 719M instructions; on 2,000 100-char
+                // English texts, finding each run's end first and then hashing its stretches
+                // was ≈ 450 instructions a text more than this one pass.
+                if self.flags & WORDS == 0 {
+                    while j < units.len() && !is_han(units[j].ch) {
+                        j += 1;
+                    }
+                    i = j;
+                    continue;
+                }
+                let seed = fnv(FNV_OFFSET, &[TAG_WORD]);
+                let mut h = fnv(seed, &[fold_digit(units[i].ch) as u8]);
+                let mut ascii = units[i].ch.is_ascii_alphanumeric();
+                while j < units.len() && units[j].gap == 0 && !is_han(units[j].ch) {
+                    ascii &= units[j].ch.is_ascii_alphanumeric();
+                    h = fnv(h, &[fold_digit(units[j].ch) as u8]); // ASCII: the char is its one byte
+                    j += 1;
+                }
+                if ascii {
+                    out.push(Occurrence { bucket: self.bucket(h), start: units[i].start, end: units[j - 1].end });
+                } else {
+                    self.run_words(&units[i..j], false, segmenter, &mut buf, &mut owner, out);
+                }
                 i = j;
                 continue;
             }
-            let run = &units[i..j];
-            if ascii {
-                self.ascii_run_words(run, out);
-            } else if han {
-                self.run_words(run, han, segmenter, &mut buf, &mut owner, out);
-            } else {
-                // Word by word where noise was dropped: the buffer of the whole run has a space
-                // there, and no UAX #29 rule joins across a lone space (WB4 attaches an Extend or
-                // Format char after it to the space, which starts no word), so each stretch has
-                // the words it has in the whole run. A stretch of ASCII letters and digits is one
-                // word, hashed as it comes. Measured with callgrind on 1.5 MB of English tweets
-                // with the model (one run, as some unit is not ASCII): the segmenter over the
-                // whole run was 407M of 719M instructions.
-                let mut from = 0;
-                for to in 1..=run.len() {
-                    if to < run.len() && run[to].gap == 0 {
-                        continue;
-                    }
-                    let stretch = &run[from..to];
-                    if stretch.iter().all(|u| u.ch.is_ascii_alphanumeric()) {
-                        self.ascii_run_words(stretch, out);
-                    } else {
-                        self.run_words(stretch, han, segmenter, &mut buf, &mut owner, out);
-                    }
-                    from = to;
-                }
+            while j < units.len() && is_han(units[j].ch) && units[j].gap == 0 {
+                j += 1;
             }
+            self.run_words(&units[i..j], true, segmenter, &mut buf, &mut owner, out);
             i = j;
         }
     }
@@ -291,8 +292,9 @@ impl Extractor {
     /// [`Extractor::run_words`] gives for such a run, whose buffer would hold only word chars and
     /// the spaces standing for noise, so its words are the stretches between noise. Measured
     /// with callgrind on 100-char English texts, a scan with the model took 36.9k instructions
-    /// through the buffer, its owner table and the splitter, 30.9k with this path.
-    #[inline]
+    /// through the buffer, its owner table and the splitter, 30.9k with this path. The tests'
+    /// reference for the one pass of [`Extractor::words`], which hashes the same way.
+    #[cfg(test)]
     fn ascii_run_words(&self, run: &[crate::normalize::Unit], out: &mut impl Sink) {
         let seed = fnv(FNV_OFFSET, &[TAG_WORD]);
         let (mut h, mut first) = (seed, 0);
