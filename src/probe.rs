@@ -976,6 +976,23 @@ mod tests {
     use super::*;
     use crate::{Lexicon, Screener};
 
+    /// `count` deterministic pseudo-random mixes of up to 11 of `pieces` (xorshift from `seed`).
+    fn random_mixes(pieces: &[&str], mut seed: u64, count: usize) -> Vec<String> {
+        let mut texts = Vec::with_capacity(count);
+        for _ in 0..count {
+            let mut text = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+            texts.push(text);
+        }
+        texts
+    }
+
     /// Latin letters spaced apart by the full scan's rule (a letter of the match joined to a
     /// neighbour) are no candidate; letters that stand alone are, on both lanes.
     #[test]
@@ -1046,18 +1063,7 @@ mod tests {
             "@", "$", "|", "\u{e9}", "\u{301}", "2", "\u{4e2d}", ". ", "\u{200B}", "-", "a ", "s s", "t t",
             "\u{1F600}", "\u{2018}", "\u{2026}", "\n",
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..12_000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 10 + 1) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_mul(0x2545_F491_4F6C_DD1D).wrapping_add(1);
-            texts.push(text);
-        }
+        texts.extend(random_mixes(&pieces, 0x9E37_79B9_7F4A_7C15, 12_000));
         let mut deferred = 0;
         for text in &texts {
             if matches!(probe.look(text), Looked::Words(_)) {
@@ -1096,19 +1102,7 @@ mod tests {
             "ass", "\n", "幼", "カ", "한", "é", "3", "@", "\u{200B}", "处女座", "ma", "de", "ni", "hao", "sb", "jb",
             "!", "|", "$", "wow", "2nd", "?", ".", "sh", "it", "A", "SB", "發", "弓", "长", "二", "ＡＢ", "冰 冰",
         ];
-        // Deterministic pseudo-random mixes of the pieces.
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 12) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
-            texts.push(text);
-        }
+        texts.extend(random_mixes(&pieces, 0x2545_F491_4F6C_DD1D, 20_000));
         let mut fast = 0;
         let (mut lite_texts, mut lite_more) = (0, 0);
         for text in &texts {
