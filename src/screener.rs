@@ -93,6 +93,15 @@ struct Findings {
     shadow_seen: bool,
 }
 
+impl Findings {
+    /// Adds the findings of another part of the text.
+    fn append(&mut self, mut other: Findings) {
+        self.counted.append(&mut other.counted);
+        self.suppressed.append(&mut other.suppressed);
+        self.shadow_seen |= other.shadow_seen;
+    }
+}
+
 /// The units of a long text joined from those of its pieces ([`Screener::join_pieces`]): the
 /// units of the whole text, as [`Folder::fold`] gives them but for `norm` (there is no folded
 /// string; pieces off the fast lane keep their own).
@@ -848,11 +857,7 @@ impl Screener {
             let found = match probe.look(&text[from..to]) {
                 Looked::Nothing => false,
                 Looked::Words(deferred) => {
-                    for (a, b) in deferred.iter() {
-                        let word = &text[from + a..from + b];
-                        self.find(word, &probe.view(word), segmenter, shadow_live, from + a, &mut words);
-                    }
-                    false
+                    !self.find_words(&probe, text, from, &deferred, segmenter, shadow_live, &mut words)
                 }
                 Looked::Candidate => true,
             };
@@ -868,9 +873,38 @@ impl Screener {
             shadow_live,
             out,
         );
-        out.counted.append(&mut words.counted);
-        out.suppressed.append(&mut words.suppressed);
-        out.shadow_seen |= words.shadow_seen;
+        out.append(words);
+        true
+    }
+
+    /// The full scan of the words a piece's candidates were deferred to (`deferred`, offsets in
+    /// the piece at `from` of `text`), alone, into `out`: `false` (and nothing added) when one
+    /// of their findings is of a term with allow phrases. An allow phrase may reach into the
+    /// piece over its cut from the piece before (noise between its units is dropped), which the
+    /// probe of the piece alone does not see; [`Screener::scan_windows`] handles that, so such a
+    /// piece is flagged instead (`tumble` / `weed` across a line break, a test in
+    /// `tests/probe.rs`).
+    #[allow(clippy::too_many_arguments)]
+    fn find_words(
+        &self,
+        probe: &Probe<'_>,
+        text: &str,
+        from: usize,
+        deferred: &crate::probe::Deferred,
+        segmenter: &Segmenter,
+        shadow_live: bool,
+        out: &mut Findings,
+    ) -> bool {
+        let mut found = Findings::default();
+        for (a, b) in deferred.iter() {
+            let word = &text[from + a..from + b];
+            self.find(word, &probe.view(word), segmenter, shadow_live, from + a, &mut found);
+        }
+        let with_allow = |f: &Found| !self.lexicon.terms[f.term as usize].allow.is_empty();
+        if found.counted.iter().map(|c| &c.0).chain(found.suppressed.iter().map(|s| &s.0)).any(with_allow) {
+            return false;
+        }
+        out.append(found);
         true
     }
 
@@ -912,26 +946,28 @@ impl Screener {
         pieces.truncate(FEW_PIECES);
         let end = pieces[FEW_PIECES - 1].1;
         pieces.extend(self.folder.pieces_from(text, end, PIECE_BYTES, usize::MAX));
-        let (joined, flags, words) = self.join_pieces(&probe, text, &pieces);
+        let (joined, mut flags, deferred) = self.join_pieces(&probe, text, &pieces);
+        let mut words = Findings::default();
+        for (k, d) in deferred {
+            flags[k] = !self.find_words(&probe, text, pieces[k].0, &d, segmenter, shadow_live, &mut words);
+        }
         let window = |from: usize, to: usize| joined.window(from, to);
         self.scan_windows(text, &pieces, |k| flags[k], window, segmenter, shadow_live, out);
-        for (from, to) in words {
-            let word = &text[from..to];
-            self.find(word, &probe.view(word), segmenter, shadow_live, from, out);
-        }
+        out.append(words);
         Some(joined.units)
     }
 
     /// The units of the whole text from the probe's units of each of its `pieces`, whether each
-    /// piece has a candidate, and the words candidates were deferred to in the others (byte
-    /// ranges in `text`; see [`Screener::scan_pieces_keeping`], [`crate::probe::Words`]).
+    /// piece has a candidate, and for the others whose candidates were deferred to words, the
+    /// piece's number and its words (see [`Screener::scan_pieces_keeping`],
+    /// [`crate::probe::Words`]).
     #[allow(clippy::type_complexity)]
     fn join_pieces(
         &self,
         probe: &Probe<'_>,
         text: &str,
         pieces: &[(usize, usize)],
-    ) -> (Joined, Vec<bool>, Vec<(usize, usize)>) {
+    ) -> (Joined, Vec<bool>, Vec<(usize, crate::probe::Deferred)>) {
         let mut joined = Joined { units: Vec::with_capacity(crate::normalize::unit_capacity(text)) };
         let mut flags = Vec::with_capacity(pieces.len());
         let mut words = Vec::new();
@@ -942,7 +978,7 @@ impl Screener {
             let (mut kept, candidate) = match probe.units(piece) {
                 Some(c) => {
                     if let Looked::Words(deferred) = c.looked {
-                        words.extend(deferred.iter().map(|(a, b)| (from + a, from + b)));
+                        words.push((flags.len(), deferred));
                     }
                     (c.units, c.looked == Looked::Candidate)
                 }
@@ -1030,9 +1066,7 @@ impl Screener {
                     near_end |= hi + 1 < pieces.len() && f.first as usize + reach > view.units.len();
                 }
                 if !near_start && !near_end {
-                    out.counted.append(&mut found.counted);
-                    out.suppressed.append(&mut found.suppressed);
-                    out.shadow_seen |= found.shadow_seen;
+                    out.append(found);
                     break;
                 }
                 if near_start {

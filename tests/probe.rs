@@ -166,3 +166,37 @@ fn a_long_english_text_by_pieces_finds_each_finding_once() {
     assert_eq!(probed.hits, reference.hits);
     assert_eq!(probed.suppressed, reference.suppressed);
 }
+
+/// An allow phrase may reach over a piece cut into a word the probe would defer: `tumble` ends
+/// one piece, `weed` starts the next, and the allow phrase `tumble weed` (of the term `weed`)
+/// covers the match across the line break, as in the whole-text scan. The piece must
+/// not be settled by scanning `weed` alone.
+#[test]
+fn an_allow_phrase_over_a_cut_reaches_a_deferred_word() {
+    let screener = Screener::default();
+    screener.warm_up();
+    // No sentence break in the filler: the first cut after 256 bytes is the one in the phrase.
+    // With the model, a text goes by pieces only when its first 8 are short: the second text
+    // starts with 10 pieces cut at line breaks between letters.
+    let filler = "the cat sat on the mat and slept ".repeat(300);
+    let short = "the cat sat on the mat and slept ".repeat(9);
+    let head = format!("{short}well\nthen ").repeat(10);
+    let phrase = "we saw tumble\nweed roll by ";
+    let texts = [format!("{filler}{phrase}{filler}"), format!("{head}{}{phrase}{filler}", &filler[..400])];
+    let unprobed = Screener::default();
+    let pairs = texts.iter().flat_map(|text| {
+        [
+            (screener.scan_without_model(text), unprobed.scan_without_model(text)),
+            (screener.scan(text), unprobed.scan(text)),
+        ]
+    });
+    for (probed, reference) in pairs {
+        assert!(
+            reference.suppressed.iter().any(|s| s.matched.eq_ignore_ascii_case("weed")),
+            "{:?}",
+            reference.suppressed
+        );
+        assert_eq!(probed.hits, reference.hits);
+        assert_eq!(probed.suppressed, reference.suppressed);
+    }
+}
