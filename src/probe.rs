@@ -1044,7 +1044,8 @@ mod tests {
     /// full scan of the whole text, lexicon only and with the model, on English lines and on
     /// random mixes of words with candidates inside and every kind of neighbour [`word_around`]
     /// looks at (apostrophes, dots before letters, repeats that merge across noise, allow
-    /// phrases, curly quotes, marks, digits, Han).
+    /// phrases, curly quotes, marks, digits, Han), and pinyin words (read as syllables when
+    /// Han comes early, so a text takes the lane that is not lite).
     #[test]
     fn deferred_words_find_what_the_full_scan_finds() {
         let screener = Screener::new(Lexicon::default_lexicon()).unwrap();
@@ -1061,7 +1062,7 @@ mod tests {
             "cum", "circumstances", "seaweed", "weed", "coke", "the", "a coke", "sb", "kill", "yourself", "fuck",
             "IED", "Ak", " ", " ", " ", ".", ":", "'", "\u{2019}", "\u{201C}", "\u{201D}", "\u{2014}", "_", ",", "!",
             "@", "$", "|", "\u{e9}", "\u{301}", "2", "\u{4e2d}", ". ", "\u{200B}", "-", "a ", "s s", "t t",
-            "\u{1F600}", "\u{2018}", "\u{2026}", "\n",
+            "\u{1F600}", "\u{2018}", "\u{2026}", "\n", "bing", "du", "ma", "shabi", "caonima", "\u{51B0}\u{6BD2}",
         ];
         texts.extend(random_mixes(&pieces, 0x9E37_79B9_7F4A_7C15, 12_000));
         let mut deferred = 0;
