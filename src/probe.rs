@@ -284,29 +284,28 @@ impl Probe<'_> {
 
     /// Whether a match state holds a term whose runs the last units reach.
     fn runs_reached(&self, state: State, runs: &Runs) -> bool {
-        self.chars.matches(state).any(|(pid, len)| {
-            !self.spaced_apart(pid, len, runs)
-                && match &self.char_counts[pid] {
-                    CharCheck::Never => false,
-                    CharCheck::Always => true,
-                    CharCheck::Runs(terms) => terms.iter().any(|want| runs.reach(want)),
-                }
-        })
+        self.chars.matches(state).any(|(pid, len)| self.counts(pid, len, runs))
+    }
+
+    /// Whether a match of character pattern `pid` (`len` bytes) ending at the last unit is a
+    /// candidate: not rejected for its noise, and of a term surface whose runs the units reach.
+    #[inline(always)]
+    fn counts(&self, pid: usize, len: usize, runs: &Runs) -> bool {
+        !self.spaced_apart(pid, len, runs)
+            && match &self.char_counts[pid] {
+                CharCheck::Never => false,
+                CharCheck::Always => true,
+                CharCheck::Runs(terms) => terms.iter().any(|want| runs.reach(want)),
+            }
     }
 
     /// [`Probe::runs_reached`] for the fast lane, which may defer a candidate to its word:
     /// whether a candidate that cannot be deferred ends at the last unit (which ends at byte
     /// `end`).
     fn runs_reached_deferring(&self, state: State, runs: &Runs, words: &mut Words, end: usize) -> bool {
-        self.chars.matches(state).any(|(pid, len)| {
-            let reached = !self.spaced_apart(pid, len, runs)
-                && match &self.char_counts[pid] {
-                    CharCheck::Never => false,
-                    CharCheck::Always => true,
-                    CharCheck::Runs(terms) => terms.iter().any(|want| runs.reach(want)),
-                };
-            reached && !(self.char_words[pid] && words.defer(len, end, runs))
-        })
+        self.chars
+            .matches(state)
+            .any(|(pid, len)| self.counts(pid, len, runs) && !(self.char_words[pid] && words.defer(len, end, runs)))
     }
 
     /// Whether a match of character pattern `pid` (`len` bytes) ending at the last unit is

@@ -877,6 +877,25 @@ impl Screener {
         true
     }
 
+    /// The full scan of each word in `deferred` (offsets in `text[from..]`) alone, into `out`
+    /// with the words' offsets in `text` ([`crate::probe::Words`]).
+    #[allow(clippy::too_many_arguments)]
+    fn find_deferred(
+        &self,
+        probe: &Probe<'_>,
+        text: &str,
+        from: usize,
+        deferred: &crate::probe::Deferred,
+        segmenter: &Segmenter,
+        shadow_live: bool,
+        out: &mut Findings,
+    ) {
+        for (a, b) in deferred.iter() {
+            let word = &text[from + a..from + b];
+            self.find(word, &probe.view(word), segmenter, shadow_live, from + a, out);
+        }
+    }
+
     /// The full scan of the words a piece's candidates were deferred to (`deferred`, offsets in
     /// the piece at `from` of `text`), alone, into `out`: `false` (and nothing added) when one
     /// of their findings is of a term with allow phrases. An allow phrase may reach into the
@@ -896,10 +915,7 @@ impl Screener {
         out: &mut Findings,
     ) -> bool {
         let mut found = Findings::default();
-        for (a, b) in deferred.iter() {
-            let word = &text[from + a..from + b];
-            self.find(word, &probe.view(word), segmenter, shadow_live, from + a, &mut found);
-        }
+        self.find_deferred(probe, text, from, deferred, segmenter, shadow_live, &mut found);
         let with_allow = |f: &Found| !self.lexicon.terms[f.term as usize].allow.is_empty();
         if found.counted.iter().map(|c| &c.0).chain(found.suppressed.iter().map(|s| &s.0)).any(with_allow) {
             return false;
@@ -1158,10 +1174,7 @@ impl Screener {
                 self.find(text, &view, segmenter, shadow_live, 0, &mut findings);
             }
             if let Some((p, deferred)) = words {
-                for (from, to) in deferred.iter() {
-                    let word = &text[from..to];
-                    self.find(word, &p.view(word), segmenter, shadow_live, from, &mut findings);
-                }
+                self.find_deferred(&p, text, 0, &deferred, segmenter, shadow_live, &mut findings);
             }
         }
         let Findings { counted, suppressed, shadow_seen } = findings;
