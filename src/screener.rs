@@ -107,6 +107,9 @@ impl Findings {
 /// string; pieces off the fast lane keep their own).
 struct Joined {
     units: Vec<crate::normalize::Unit>,
+    /// Per piece but the first: where it starts, and its first unit's `gap` and `gap_chars`
+    /// when the piece is folded alone (the noise between the cut and that unit).
+    firsts: Vec<(usize, u8, u16)>,
 }
 
 impl Joined {
@@ -121,9 +124,9 @@ impl Joined {
             u.end -= from as u32;
         }
         if from > 0 {
-            if let Some(u) = kept.first_mut() {
-                // A piece starts with a plain char: alone, no noise before its first unit.
-                (u.gap, u.gap_chars) = (0, 0);
+            if let (Some(u), Ok(k)) = (kept.first_mut(), self.firsts.binary_search_by_key(&from, |f| f.0)) {
+                // Alone, the window has only the noise after the cut before its first unit.
+                (u.gap, u.gap_chars) = (self.firsts[k].1, self.firsts[k].2);
             }
         }
         crate::normalize::Keep { units: kept }.into_view()
@@ -140,10 +143,12 @@ const PIECE_BYTES: usize = 256;
 /// With the model, a long text is scanned whole (not piece by piece) unless its first this many
 /// pieces are short (cut within the first 4 × [`PIECE_BYTES`] bytes each on average) and fewer
 /// than three in four of them have a candidate. Where pieces are long or nearly every one has a
-/// candidate (English tweets: lines that end in a link or an emoji leave few cuts, and short
-/// variants inside common words), pieces cost more than one scan of the whole text: measured on
-/// 1.5 MB of English tweets with the model, 8 % slower (the windows' views built again from the
-/// units), while Chinese news (short pieces, few candidates) gains 15–20 % in wall clock.
+/// candidate, pieces cost more than one scan of the whole text (the windows' views built again
+/// from the units): measured on 1.5 MB of English tweets with the model when their lines were
+/// not yet cut at a break inside a run of noise (pieces of ≈ 2.4 KB, nearly all flagged), 8 %
+/// slower, while Chinese news (short pieces, few candidates) gains 15–20 % in wall clock. With
+/// those cuts (pieces of ≈ 370 bytes, a quarter flagged) the tweets go by pieces too: 371M → 354M
+/// instructions (callgrind).
 const FEW_PIECES: usize = 8;
 
 /// The shortest text scanned piece by piece (shorter ones, the usual post, are scanned whole).
@@ -984,7 +989,10 @@ impl Screener {
         text: &str,
         pieces: &[(usize, usize)],
     ) -> (Joined, Vec<bool>, Vec<(usize, crate::probe::Deferred)>) {
-        let mut joined = Joined { units: Vec::with_capacity(crate::normalize::unit_capacity(text)) };
+        let mut joined = Joined {
+            units: Vec::with_capacity(crate::normalize::unit_capacity(text)),
+            firsts: Vec::with_capacity(pieces.len()),
+        };
         let mut flags = Vec::with_capacity(pieces.len());
         let mut words = Vec::new();
         for &(from, to) in pieces {
@@ -1002,13 +1010,12 @@ impl Screener {
             };
             if from > 0 {
                 if let Some(u) = kept.first_mut() {
-                    // The break is the char right before the cut; the piece starts with a plain
-                    // char, so alone it has no noise before its first unit.
-                    debug_assert_eq!((u.gap, u.gap_chars), (0, 0));
-                    let brk = text[..from].chars().next_back().map_or(0, char::len_utf8);
-                    let next = piece.chars().next().map_or(0, char::len_utf8);
-                    let bridge = self.folder.fold(&text[from - brk..from + next]);
-                    debug_assert_eq!(bridge.units.len(), 1, "a break and a plain char fold to one unit");
+                    // Alone, the piece has only the noise after the cut before its first unit;
+                    // the whole text has the run of noise around the cut ([`Folder::bridge`]).
+                    joined.firsts.push((from, u.gap, u.gap_chars));
+                    let (a, b) = self.folder.bridge(text, from).expect("pieces are cut where a bridge is");
+                    let bridge = self.folder.fold(&text[a..b]);
+                    debug_assert_eq!(bridge.units.len(), 1, "a run of noise and a plain char fold to one unit");
                     if let Some(b) = bridge.units.first() {
                         (u.gap, u.gap_chars) = (b.gap, b.gap_chars);
                     }
@@ -1536,7 +1543,9 @@ mod tests {
         assert!(plain.len() >= 3, "{plain:?}");
         let odd = ["The weather was fine, so we walked 3 miles", "hello  world!! soooo good ① 😀"];
         let risky = ["卖冰毒，量大从优", "白粉笔写在黑板上", "我是处女座", "加微信 meth for sale"];
-        let breaks = ["。", "！\n", "\n", "? ", "；", "。\r\n"];
+        // Breaks inside runs of noise too (quotes, emoji with a selector, dots), and one that is
+        // no cut (an apostrophe right after a unit belongs to it).
+        let breaks = ["。", "！\n", "\n", "? ", "；", "。\r\n", "。”\n“", " 😂\u{FE0F}\n", "...\n  ", "’\n"];
         let mut text = String::new();
         let mut k = 0;
         while text.len() < 24 << 10 {

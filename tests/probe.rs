@@ -165,6 +165,15 @@ fn a_long_english_text_by_pieces_finds_each_finding_once() {
     assert!(reference.hits.len() > 20 && reference.suppressed.len() > 200);
     assert_eq!(probed.hits, reference.hits);
     assert_eq!(probed.suppressed, reference.suppressed);
+    // With the model too: lines ending in `.”`, `)` or an emoji are cut (a run of noise around
+    // the line break), so the text goes by pieces, and the whole verdict (the model's score and
+    // features from the joined units) is the whole-text scan's.
+    let screener = Screener::default().with_model_features(prescreen::ModelFeatures::Always);
+    screener.warm_up();
+    let unprobed = Screener::default().with_model_features(prescreen::ModelFeatures::Always);
+    let probed = screener.scan(&text);
+    assert_eq!(probed, unprobed.scan(&text));
+    assert!(probed.model.is_some_and(|m| !m.features.is_empty()));
 }
 
 /// An allow phrase may reach over a piece cut into a word the probe would defer: `tumble` ends

@@ -49,6 +49,9 @@ const LOWER_LETTER: [u8; 256] = {
     table
 };
 
+/// Most chars of noise on each side of a piece's cut ([`Folder::bridge`]).
+const MAX_BRIDGE: usize = 16;
+
 /// Most noise characters a repeat may merge across (`a s s`, `冰 冰毒`).
 const MAX_MERGE_GAP: u16 = 2;
 
@@ -269,14 +272,18 @@ impl Folder {
     }
 
     /// Cuts `text` into pieces of at least `min` bytes (the last may be shorter) that fold inside
-    /// the whole text exactly as they fold alone, as `(start, end)` byte ranges covering it.
+    /// the whole text exactly as they fold alone, as `(start, end)` byte ranges covering it, but
+    /// for the noise before a piece's first unit (see [`Folder::bridge`]).
     ///
-    /// A cut goes right after a sentence break (hard noise: `。`, `？`, a newline) between a plain
-    /// Han char or Latin letter on each side. Nothing of the fold reaches over such a break: noise
-    /// ends Latin tokens, split characters join only when adjacent, repeats never merge across a
-    /// sentence break; Chinese numeral runs do reach over noise, but only forward from a numeral,
-    /// and the char before the break is none. No match of a term crosses a sentence break either
-    /// (the gap check refuses it); only allow phrases may, which the caller handles.
+    /// A cut goes right after a sentence break (hard noise: `。`, `？`, a newline) that lies in
+    /// a run of noise ([`Folder::bridge`]: `.”⏎“`, `！⏎`, `😂⏎`) between two units, the one before
+    /// a Han char, a Latin letter or digit or another letter, the one after a Han char (not a
+    /// numeral) or a Latin letter. Nothing of the fold reaches over such a run: noise ends Latin
+    /// tokens, marks and apostrophes after noise are noise, split characters join only when
+    /// adjacent, repeats never merge across a sentence break; Chinese numeral runs do reach over
+    /// noise, but only forward, and the unit after the run stops them. No match of a term
+    /// crosses a sentence break either (the gap check refuses it); only allow phrases may, which
+    /// the caller handles.
     pub(crate) fn pieces(&self, text: &str, min: usize) -> Vec<(usize, usize)> {
         self.pieces_from(text, 0, min, usize::MAX)
     }
@@ -284,7 +291,6 @@ impl Folder {
     /// [`Folder::pieces`] of `text[start..]` (`start` a cut, or 0), stopping after `limit` pieces
     /// that end at a cut: the last piece ends at `text.len()` exactly when no piece is left out.
     pub(crate) fn pieces_from(&self, text: &str, mut start: usize, min: usize, limit: usize) -> Vec<(usize, usize)> {
-        let plain = |c: char| matches!(self.classify(c, EvasionSet::EMPTY).0, Kind::Han(_) | Kind::Letter(_));
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         while text.len() - start > min {
@@ -307,7 +313,7 @@ impl Folder {
                     continue;
                 }
                 let end = i + c.len_utf8();
-                if text[..i].chars().next_back().is_some_and(plain) && text[end..].chars().next().is_some_and(plain) {
+                if self.bridge(text, end).is_some() {
                     cut = Some(end);
                     break;
                 }
@@ -318,6 +324,50 @@ impl Folder {
         }
         out.push((start, text.len()));
         out
+    }
+
+    /// The run of noise around a cut at `cut` (right after a sentence break), as the byte range
+    /// from its first char to the end of the first unit after it, when a piece may start there
+    /// ([`Folder::pieces`]); `None` when it may not. Folded alone, the range gives one unit: the
+    /// piece's first unit, with the noise before it as in the whole text (the piece alone has
+    /// only the noise after the cut).
+    ///
+    /// The run: at most [`MAX_BRIDGE`] chars each side of the cut, the first of them noise
+    /// proper (a mark or apostrophe right after a unit would belong to it), the rest noise,
+    /// marks or apostrophes (after noise, the fold reads them as noise). Before it, a unit that
+    /// no fold of what follows changes (Han, a numeral, a Latin letter or digit, another
+    /// letter: not `@$!|`, whose reading depends on the token); after it, a Han char (not a
+    /// numeral, which a numeral run before could count) or a Latin letter.
+    pub(crate) fn bridge(&self, text: &str, cut: usize) -> Option<(usize, usize)> {
+        let kind = |c: char| self.classify(c, EvasionSet::EMPTY).0;
+        let noise = |k: Kind| matches!(k, Kind::Noise { .. } | Kind::Attach | Kind::Joiner);
+        let mut after = text[cut..].char_indices().enumerate();
+        let end = loop {
+            let (n, (j, c)) = after.next()?;
+            match kind(c) {
+                Kind::Han(_) | Kind::Letter(_) => break cut + j + c.len_utf8(),
+                k if noise(k) && n < MAX_BRIDGE => {}
+                _ => return None,
+            }
+        };
+        let mut start = cut;
+        let mut first = None;
+        for (k, c) in text[..cut].chars().rev().enumerate() {
+            let kc = kind(c);
+            if noise(kc) {
+                if k == MAX_BRIDGE {
+                    return None;
+                }
+                start -= c.len_utf8();
+                first = Some(kc);
+                continue;
+            }
+            let unit =
+                matches!(kc, Kind::Han(_) | Kind::HanNumeral(..) | Kind::Letter(_) | Kind::Digit(_) | Kind::Other(_));
+            let run_starts_with_noise = matches!(first, Some(Kind::Noise { .. }));
+            return (unit && run_starts_with_noise).then_some((start, end));
+        }
+        None
     }
 
     fn raw_at(&self, text: &str, i: usize) -> Option<Raw> {
@@ -1213,35 +1263,57 @@ mod tests {
     }
 
     /// Pieces cover the text, are at least `min` bytes but the last, and are cut only after a
-    /// sentence break between plain chars; each piece folds exactly as it does in the whole text.
+    /// sentence break in a run of noise between plain units; each piece folds exactly as it does
+    /// in the whole text, but for the noise before its first unit, which the bridge gives.
     #[test]
     fn pieces_cut_after_sentence_breaks_between_plain_chars() {
         let folder = Folder::new();
-        let text = "一二三四。五六七八九十一二。天气好。好的！ok\nfine 123。\n456 冰\u{0301}。毒 ".repeat(40);
-        let pieces = folder.pieces(&text, 64);
-        assert!(pieces.len() > 10, "{pieces:?}");
-        assert_eq!(pieces[0].0, 0);
-        assert_eq!(pieces.last().unwrap().1, text.len());
+        let text = "一二三四。五六七八九十一二。天气好。好的！ok\nfine 123。\n456 冰\u{0301}。毒 \
+                    Yes.”\n“No sir)\n\n(fine 😂\u{FE0F}\nok\n@you wow!\nok rock’\nroll x\u{0301}\nyes "
+            .repeat(40);
         let whole = folder.fold(&text);
-        for (k, &(start, end)) in pieces.iter().enumerate() {
-            if k + 1 < pieces.len() {
-                assert!(end - start >= 64 && pieces[k + 1].0 == end);
-                let before = text[..end].chars().next_back();
-                let after = text[end..].chars().next().unwrap();
-                assert!(matches!(before, Some('。' | '！' | '\n')), "{before:?}");
-                assert!(!matches!(after, '五' | '4' | '毒'), "cut before {after:?} (a numeral run or a mark)");
+        let mut kinds = std::collections::BTreeSet::new();
+        // Several piece sizes, so that cuts fall at every kind of break.
+        for min in [23, 41, 64, 97] {
+            let pieces = folder.pieces(&text, min);
+            assert!(pieces.len() > 10, "{pieces:?}");
+            assert_eq!(pieces[0].0, 0);
+            assert_eq!(pieces.last().unwrap().1, text.len());
+            for (k, &(start, end)) in pieces.iter().enumerate() {
+                if k + 1 < pieces.len() {
+                    assert!(end - start >= min && pieces[k + 1].0 == end);
+                    let before = text[..end].chars().next_back();
+                    let after = text[end..].chars().next().unwrap();
+                    assert!(matches!(before, Some('。' | '！' | '\n')), "{before:?}");
+                    assert!(
+                        !matches!(after, '五' | '4' | '毒' | '@'),
+                        "cut before {after:?} (a numeral run, a mark, leet)"
+                    );
+                    let (a, b) = folder.bridge(&text, end).expect("a cut has a bridge");
+                    let last = text[..a].chars().next_back().unwrap();
+                    assert!(!matches!(last, '!' | '’' | '\u{0301}'), "cut after {last:?} (leet, a joiner, a mark)");
+                    kinds.insert(&text[a..b]);
+                    // The bridge's one unit is the piece's first unit as the whole text has it.
+                    let bridge = folder.fold(&text[a..b]).units;
+                    let first = whole.units.iter().find(|u| u.start as usize >= end).unwrap();
+                    assert_eq!(bridge.len(), 1);
+                    let unit = |u: &Unit| (u.ch, u.gap, u.gap_chars);
+                    assert_eq!(unit(&bridge[0]), unit(first));
+                }
+                let alone = folder.fold(&text[start..end]);
+                let inside: Vec<(char, u32, u32)> = whole
+                    .units
+                    .iter()
+                    .filter(|u| (start..end).contains(&(u.start as usize)))
+                    .map(|u| (u.ch, u.start, u.end))
+                    .collect();
+                let shifted: Vec<(char, u32, u32)> =
+                    alone.units.iter().map(|u| (u.ch, u.start + start as u32, u.end + start as u32)).collect();
+                assert_eq!(inside, shifted, "piece {k}");
             }
-            let alone = folder.fold(&text[start..end]);
-            let inside: Vec<(char, u32, u32)> = whole
-                .units
-                .iter()
-                .filter(|u| (start..end).contains(&(u.start as usize)))
-                .map(|u| (u.ch, u.start, u.end))
-                .collect();
-            let shifted: Vec<(char, u32, u32)> =
-                alone.units.iter().map(|u| (u.ch, u.start + start as u32, u.end + start as u32)).collect();
-            assert_eq!(inside, shifted, "piece {k}");
         }
+        // Cuts inside runs of noise, not only between plain chars.
+        assert!(kinds.contains(".”\n“N") && kinds.contains(")\n\n(f") && kinds.contains(" 😂\u{FE0F}\no"), "{kinds:?}");
     }
 
     #[test]
