@@ -670,16 +670,15 @@ impl Folder {
                     }
                     b'@' | b'$' | b'!' | b'|' => {
                         // In a token without letters a leet symbol is noise (a letter joining
-                        // the token later bails); so is a `!` or `|` that ends a word (`wow!`),
-                        // as only one between two token chars reads as a letter.
+                        // the token later bails); so is a `!` or `|` that ends a word (`wow!`,
+                        // `dear!”`), as only one between two token chars reads as a letter.
                         if token_letter {
                             let ends_token = match bytes.get(i + 1) {
                                 None => true,
-                                Some(&b) => {
-                                    b.is_ascii()
-                                        && !b.is_ascii_alphanumeric()
-                                        && !matches!(b, b'@' | b'$' | b'!' | b'|' | b'\'')
+                                Some(&b) if b.is_ascii() => {
+                                    !b.is_ascii_alphanumeric() && !matches!(b, b'@' | b'$' | b'!' | b'|' | b'\'')
                                 }
+                                Some(_) => self.ends_token(text, i + 1),
                             };
                             if !(matches!(lead, b'!' | b'|') && ends_token) {
                                 return Flow::Bail;
@@ -817,6 +816,21 @@ impl Folder {
         end_word!();
         debug_assert!(word_start == usize::MAX && !doubled, "the last word was read");
         lane.end(last_end)
+    }
+
+    /// Whether the char at byte `at` (a char boundary) ends the Latin token before it, in the
+    /// general fold: it is none of the kinds a token takes in (letters, digits, leet symbols,
+    /// marks and apostrophes). Out of line: the fast lane asks only after a `!` or `|` in a word
+    /// followed by a char beyond ASCII (`dear!”`, which used to send the text to the general
+    /// fold: 116 of 4,226 pieces of the English corpus).
+    #[inline(never)]
+    fn ends_token(&self, text: &str, at: usize) -> bool {
+        text[at..].chars().next().is_none_or(|c| {
+            !matches!(
+                self.classify(c, EvasionSet::EMPTY).0,
+                Kind::Letter(_) | Kind::Digit(_) | Kind::LeetSymbol(_) | Kind::Attach | Kind::Joiner
+            )
+        })
     }
 
     /// Whether a plain Han char (no numeral, no split half) starts at byte `at`: then a numeral
