@@ -230,7 +230,8 @@ impl Probe<'_> {
     /// lane, the text's units, and whether it holds a candidate (the units then go on to the
     /// end, the probe stops); `None` when the text needs the general fold.
     pub fn units(&self, text: &str) -> Option<Collected> {
-        let mut lane = Collect { quick: self.quick(lite(text)), keep: Keep::for_text(text), candidate: false };
+        let keep = Keep { units: crate::normalize::scratch::take(crate::normalize::unit_capacity(text)) };
+        let mut lane = Collect { quick: self.quick(lite(text)), keep, candidate: false };
         lane.quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut lane) {
             Flow::Go => {

@@ -1303,6 +1303,7 @@ impl Screener {
             model: judgement.map(|(_, j)| j.verdict),
             truncated: None,
         };
+        crate::normalize::scratch::give(view.units);
         (verdict, shadow_seen)
     }
 

@@ -93,6 +93,41 @@ pub(crate) fn unit_capacity(text: &str) -> usize {
     text.chars().count()
 }
 
+/// A vector for the units of a short text, kept between scans on the same thread: the scan with
+/// the learned scorer takes it for its units ([`crate::probe::Probe::units`]) and gives it back
+/// when the verdict is built. Measured with callgrind on 2,000 100-char texts with the model:
+/// allocating and freeing the ≈ 2.4 KB of units cost ≈ 800 instructions a text (glibc serves
+/// blocks that size from its sorted bins, not its per-thread cache), 4.5 % of an English scan.
+/// Only vectors of up to [`scratch::MAX_KEPT`] units are kept, so a long text's units are freed.
+pub(crate) mod scratch {
+    use super::Unit;
+    use std::cell::Cell;
+
+    /// The most units a kept vector has room for (96 KiB).
+    pub const MAX_KEPT: usize = 4096;
+
+    thread_local! {
+        static UNITS: Cell<Vec<Unit>> = const { Cell::new(Vec::new()) };
+    }
+
+    /// An empty vector with room for `capacity` units: the kept one if there is one.
+    #[inline]
+    pub fn take(capacity: usize) -> Vec<Unit> {
+        let mut units = UNITS.with(Cell::take);
+        units.clear();
+        units.reserve(capacity);
+        units
+    }
+
+    /// Keeps `units` for the next [`take`] on this thread, unless it is too big.
+    #[inline]
+    pub fn give(units: Vec<Unit>) {
+        if units.capacity() <= MAX_KEPT {
+            UNITS.with(|kept| kept.set(units));
+        }
+    }
+}
+
 /// A folded text and its units.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct View {
@@ -1328,6 +1363,22 @@ mod tests {
         }
         // Cuts inside runs of noise, not only between plain chars.
         assert!(kinds.contains(".”\n“N") && kinds.contains(")\n\n(f") && kinds.contains(" 😂\u{FE0F}\no"), "{kinds:?}");
+    }
+
+    /// The scratch vector comes back empty with the room asked for, is the same allocation
+    /// after it was given back, and one too big is not kept.
+    #[test]
+    fn scratch_keeps_small_unit_vectors_between_scans() {
+        let mut units = scratch::take(100);
+        assert!(units.is_empty() && units.capacity() >= 100);
+        units.extend(Folder::new().fold("abc").units);
+        let at = units.as_ptr();
+        scratch::give(units);
+        let again = scratch::take(50);
+        assert!(again.is_empty());
+        assert_eq!(again.as_ptr(), at, "the kept allocation");
+        scratch::give(Vec::with_capacity(scratch::MAX_KEPT + 1));
+        assert_eq!(scratch::take(0).capacity(), 0, "too big to keep");
     }
 
     #[test]
