@@ -568,7 +568,7 @@ impl Lane for Quick<'_, '_> {
     }
 
     #[inline(always)]
-    fn repeat(&mut self, _: EvasionSet) {
+    fn repeat(&mut self, _: EvasionSet, _: usize) {
         self.runs.bump();
     }
 
@@ -864,11 +864,16 @@ impl Lane for Collect<'_, '_> {
     }
 
     #[inline(always)]
-    fn repeat(&mut self, via: EvasionSet) {
-        self.keep.repeat(via);
+    fn repeat(&mut self, via: EvasionSet, end: usize) {
+        self.keep.repeat(via, end);
         if !self.candidate {
-            self.quick.repeat(via);
+            self.quick.repeat(via, end);
         }
+    }
+
+    #[inline(always)]
+    fn extend(&mut self, end: usize) {
+        self.keep.extend(end);
     }
 
     fn end(&mut self, last_end: usize) -> Flow {
