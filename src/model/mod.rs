@@ -312,6 +312,8 @@ struct TwoSums<'a> {
 }
 
 impl Sink for TwoSums<'_> {
+    const SPANS: bool = false;
+
     #[inline(always)]
     fn push(&mut self, o: Occurrence) {
         let b = o.bucket as usize * 2;
@@ -331,6 +333,8 @@ struct AnySums<'a> {
 }
 
 impl Sink for AnySums<'_> {
+    const SPANS: bool = false;
+
     #[inline]
     fn push(&mut self, o: Occurrence) {
         let row = &self.weights[o.bucket as usize * self.k..][..self.k];
