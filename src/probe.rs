@@ -231,12 +231,12 @@ impl Probe<'_> {
     /// end, the probe stops); `None` when the text needs the general fold.
     pub fn units(&self, text: &str) -> Option<Collected> {
         let keep = Keep { units: crate::normalize::scratch::take(crate::normalize::unit_capacity(text)) };
-        let mut lane = Collect { quick: self.quick(lite(text)), keep, candidate: false, others: false };
+        let mut lane = Collect { quick: self.quick(lite(text)), keep, candidate: false };
         lane.quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut lane) {
             Flow::Go => {
                 let looked = if lane.candidate { Looked::Candidate } else { lane.quick.words.answer() };
-                Some(Collected { units: lane.keep.units, looked, latin: !lane.others })
+                Some(Collected { units: lane.keep.units, looked })
             }
             Flow::Stop | Flow::Bail => None,
         }
@@ -798,20 +798,13 @@ pub(crate) struct Collected {
     pub units: Vec<Unit>,
     /// What the probe found (candidates are deferred to their words as by [`Probe::look`]).
     pub looked: Looked,
-    /// Whether every unit is an ASCII letter or digit ([`View::latin`]).
-    pub latin: bool,
 }
 
 impl Collected {
     /// The [`View`] [`Folder::fold`] gives for the text: the folded string, and each unit's
     /// offset in it.
     pub fn into_view(self) -> View {
-        View { latin: self.latin, ..Keep { units: self.units }.into_view() }
-    }
-
-    /// The units alone, for the learned scorer of a text without a candidate.
-    pub fn into_units_view(self) -> View {
-        View { text: String::new(), units: self.units, latin: self.latin }
+        Keep { units: self.units }.into_view()
     }
 }
 
@@ -822,8 +815,6 @@ struct Collect<'p, 'a> {
     quick: Quick<'p, 'a>,
     keep: Keep,
     candidate: bool,
-    /// Whether a unit other than an ASCII letter or digit came.
-    others: bool,
 }
 
 impl Collect<'_, '_> {
@@ -841,9 +832,6 @@ impl Lane for Collect<'_, '_> {
     #[inline(always)]
     fn unit(&mut self, ch: u32, sound: Sound, at: Started) -> Flow {
         self.keep.start(ch, at);
-        // No ASCII letter comes here, and no other ASCII char but a digit: above `9` is other.
-        debug_assert!(ch >= 0x80 || (u32::from(b'0')..=u32::from(b'9')).contains(&ch), "{ch:#x}");
-        self.others |= ch > u32::from(b'9');
         if self.candidate {
             return Flow::Go;
         }
@@ -1159,8 +1147,6 @@ mod tests {
                 continue;
             };
             kept += 1;
-            // Known to be Latin exactly when every unit is an ASCII letter or digit.
-            assert_eq!(collected.latin, folded.units.iter().all(|u| u.is_latin()), "{text:?}");
             // A candidate exactly when the probe finds one (on the lite lane: at least then).
             let general = probe.general(text);
             let candidate = collected.looked != Looked::Nothing;

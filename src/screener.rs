@@ -1135,7 +1135,7 @@ impl Screener {
                 None => self.scan_pieces(text, segmenter, shadow_live, &mut findings),
                 Some(_) => match self.scan_pieces_keeping(text, segmenter, shadow_live, &mut findings) {
                     Some(units) => {
-                        view = View { text: String::new(), units, latin: false };
+                        view = View { text: String::new(), units };
                         true
                     }
                     None => false,
@@ -1170,7 +1170,7 @@ impl Screener {
                         if let Looked::Words(deferred) = collected.looked {
                             words = Some((p, deferred));
                         }
-                        view = collected.into_units_view();
+                        view = View { text: String::new(), units: collected.units };
                         None
                     }
                     None => Some(self.folder.fold(text)),

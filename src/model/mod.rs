@@ -185,7 +185,12 @@ impl Model {
         let n = if k == 2 {
             // The default model's shape, unrolled (the generic loop costs twice as much).
             let mut sink = TwoSums { weights: &self.weights, sums: [0; 2], n: 0 };
-            self.extractor.each(view, segmenter, hits, &mut sink);
+            let units = &view.units;
+            if units.first().is_some_and(|u| u.is_latin()) && units.iter().all(|u| u.is_latin()) {
+                self.extractor.latin_each(units, hits, &mut sink);
+            } else {
+                self.extractor.each(view, segmenter, hits, &mut sink);
+            }
             sums[..2].copy_from_slice(&sink.sums);
             sink.n
         } else {

@@ -133,9 +133,6 @@ pub(crate) mod scratch {
 pub(crate) struct View {
     pub text: String,
     pub units: Vec<Unit>,
-    /// Known to hold only ASCII letters and digits (no unit the learned scorer's char n-grams
-    /// read): set by the probe's collecting lane, which sees every unit; `false` when not known.
-    pub latin: bool,
 }
 
 impl View {
@@ -1113,7 +1110,7 @@ impl Keep {
             u.norm = text.len() as u32;
             text.push(u.ch);
         }
-        View { text, units, latin: false }
+        View { text, units }
     }
 }
 
