@@ -199,11 +199,11 @@ impl Extractor {
     /// [`Extractor::each`] for a text of only ASCII letters and digits (the caller checks): no
     /// n-grams (Latin units start none), and each stretch between dropped noise is one word, as
     /// the general word loop finds it, without asking each unit whether it is Han. Measured with
-    /// callgrind on 2,000 100-char English texts with the model: 33.2M -> 31.4M instructions
-    /// (Chinese unchanged). In WASM (Node, `ab.mjs` builds alternating) it gained nothing on
-    /// English and Chinese moved by −3 to −8 %, inside the ±6 % that unrelated changes moved it
-    /// by in this session (layout of the compiled code); a flag set by the collecting lane
-    /// instead of the check here gave English 29.7M, but Chinese −7 to −10 % in WASM.
+    /// callgrind on 2,000 100-char English texts with the model: 33.2M -> 31.6M instructions
+    /// (Chinese unchanged). Native builds only (see `Model::judge`): in WASM (Node, builds
+    /// alternating) it gained English nothing and cost Chinese 3–8 %, wherever the check sat;
+    /// a flag set by the collecting lane instead gave English 29.7M natively, and Chinese 7–10 %
+    /// slower in WASM.
     #[inline(never)]
     pub fn latin_each(&self, units: &[crate::normalize::Unit], hits: &[Hit], out: &mut impl Sink) {
         if self.flags & WORDS != 0 {
