@@ -4,6 +4,8 @@
 // e.g. git archive <rev> pkg | tar -x -C /tmp/old && node benches/js/ab.mjs /tmp/old/pkg
 // Texts: 1,000 100-char cuts of ../shared/data/{cn,en}_benign_dev.txt; each measured pass
 // follows a warm-up pass on the same screener. Prints median µs per text and old ÷ new.
+// PASSES=N measures N passes a round (fewer, longer samples: with PASSES=8, an A/A run of one
+// build against itself gives 1.00x; with 1, a pass is ≈ 6 ms and the medians move by ±5 %).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +17,7 @@ if (!oldDir) {
   process.exit(2);
 }
 const rounds = Number(roundsArg);
+const passes = Number(process.env.PASSES || 1);
 const load = async (dir) => {
   const dirAbs = path.resolve(dir);
   const m = await import(path.join(dirAbs, "prescreen.js"));
@@ -46,8 +49,8 @@ for (const [lang, file] of [["zh", "cn_benign_dev.txt"], ["en", "en_benign_dev.t
   const pass = (s, fn) => {
     for (const t of texts) s[fn](t);
     const t0 = performance.now();
-    for (const t of texts) s[fn](t);
-    return ((performance.now() - t0) * 1000) / texts.length;
+    for (let k = 0; k < passes; k++) for (const t of texts) s[fn](t);
+    return ((performance.now() - t0) * 1000) / texts.length / passes;
   };
   for (const fn of ["scan", "scanJson"]) {
     const a = [];
