@@ -230,7 +230,14 @@ impl Probe<'_> {
     /// lane, the text's units, and whether it holds a candidate (the units then go on to the
     /// end, the probe stops); `None` when the text needs the general fold.
     pub fn units(&self, text: &str) -> Option<Collected> {
-        let keep = Keep { units: crate::normalize::scratch::take(crate::normalize::unit_capacity(text)) };
+        // A short text's byte length is room enough (one unit a char at most), without counting
+        // its chars (≈ 165 instructions a 100-char English text): the kept vector has it anyway.
+        let room = if text.len() <= crate::normalize::scratch::MAX_KEPT {
+            text.len()
+        } else {
+            crate::normalize::unit_capacity(text)
+        };
+        let keep = Keep { units: crate::normalize::scratch::take(room) };
         let mut lane = Collect { quick: self.quick(lite(text)), keep, candidate: false };
         lane.quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut lane) {
