@@ -144,10 +144,10 @@ const PIECE_BYTES: usize = 256;
 /// pieces are short (cut within the first 4 × [`PIECE_BYTES`] bytes each on average) and fewer
 /// than three in four of them have a candidate. Where pieces are long or nearly every one has a
 /// candidate, pieces cost more than one scan of the whole text (the windows' views built again
-/// from the units): measured on 1.5 MB of English tweets with the model when their lines were
+/// from the units): measured on 1.5 MB of benign English (novels, SMS) with the model when its lines were
 /// not yet cut at a break inside a run of noise (pieces of ≈ 2.4 KB, nearly all flagged), 8 %
 /// slower, while Chinese news (short pieces, few candidates) gains 15–20 % in wall clock. With
-/// those cuts (pieces of ≈ 370 bytes, a quarter flagged) the tweets go by pieces too: 371M → 354M
+/// those cuts (pieces of ≈ 370 bytes, a quarter flagged) that text goes by pieces too: 371M → 354M
 /// instructions (callgrind).
 const FEW_PIECES: usize = 8;
 
@@ -847,7 +847,7 @@ impl Screener {
         }
         // Where nearly every piece has a candidate (English prose: short variants inside common
         // words), probing is wasted work: after 32 pieces with three in four flagged, the rest of
-        // the text is scanned in full. Measured with callgrind on 1 MB of English tweets: probing
+        // the text is scanned in full. Measured with callgrind on 1 MB of benign English (novels, SMS): probing
         // every piece cost 10 % more than the whole-text scan.
         // A piece whose candidates lie inside plain words has each word scanned alone
         // ([`crate::probe::Words`]).

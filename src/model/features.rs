@@ -294,7 +294,7 @@ impl Extractor {
                 // to the space, which starts no word), so each stretch has the words it has in
                 // the whole run. A stretch of ASCII letters and digits is one word, hashed as it
                 // comes; any other goes through the buffer. Measured with callgrind on 1.5 MB of
-                // English tweets with the model (one run, as some unit is not ASCII): the
+                // benign English (novels, SMS) with the model (one run, as some unit is not ASCII): the
                 // segmenter over the whole run was 407M of 719M instructions; on 2,000 100-char
                 // English texts, finding each run's end first and then hashing its stretches
                 // was ≈ 450 instructions a text more than this one pass.
