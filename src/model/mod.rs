@@ -190,9 +190,7 @@ impl Model {
             // WASM: there it gained English nothing and cost Chinese 3-8 % (Node, builds
             // alternating, with the check inside or outside `judge`), though Chinese's native
             // instructions did not change.
-            let latin = cfg!(not(target_arch = "wasm32"))
-                && units.first().is_some_and(|u| u.is_latin())
-                && units.iter().all(|u| u.is_latin());
+            let latin = cfg!(not(target_arch = "wasm32")) && units.iter().all(|u| u.is_latin());
             if latin {
                 self.extractor.latin_each(units, hits, &mut sink);
             } else {
