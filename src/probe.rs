@@ -880,11 +880,11 @@ impl Lane for Collect<'_, '_> {
 
     #[inline(always)]
     fn extend(&mut self, end: usize) {
-        self.keep.extend(end);
+        self.keep.ends_at(end);
     }
 
     fn end(&mut self, last_end: usize) -> Flow {
-        self.keep.end(last_end);
+        self.keep.ends_at(last_end);
         if self.candidate {
             return Flow::Go;
         }

@@ -1085,19 +1085,11 @@ impl Keep {
         }
     }
 
-    /// See [`Lane::extend`].
+    /// The last unit ends at byte `end` (see [`Lane::extend`] and [`Lane::end`]).
     #[inline(always)]
-    pub fn extend(&mut self, end: usize) {
+    pub fn ends_at(&mut self, end: usize) {
         if let Some(last) = self.units.last_mut() {
             last.end = end as u32;
-        }
-    }
-
-    /// See [`Lane::end`].
-    #[inline(always)]
-    pub fn end(&mut self, last_end: usize) {
-        if let Some(last) = self.units.last_mut() {
-            last.end = last_end as u32;
         }
     }
 
@@ -1145,12 +1137,12 @@ impl Lane for Keep {
 
     #[inline(always)]
     fn extend(&mut self, end: usize) {
-        Keep::extend(self, end);
+        Keep::ends_at(self, end);
     }
 
     #[inline(always)]
     fn end(&mut self, last_end: usize) -> Flow {
-        Keep::end(self, last_end);
+        Keep::ends_at(self, last_end);
         Flow::Go
     }
 }
