@@ -21,8 +21,8 @@
 //! Latin word or whose term does not allow pinyin; Latin letters spaced apart where one of them
 //! is joined to a neighbour (`d m` in `and me`, see [`Runs::spaced_apart`]); a sentence break
 //! inside a match, or a space where every term behind it spells out punctuation (`that me` for
-//! `t.me`, see [`Runs::broken`]) (the full scan
-//! rejects them all).
+//! `t.me`); a match that each kind of term behind it rejects so (`as l`: spaced apart for `asl`,
+//! no `/` for `a/s/l`; see [`Runs::rejects`]) (the full scan rejects them all).
 
 use crate::lexicon::EvasionSet;
 use crate::matcher::{State, Stepper};
@@ -95,16 +95,37 @@ impl Runs {
         want.iter().enumerate().all(|(k, &w)| self.runs[(first + k) % RUN_HISTORY] >= w)
     }
 
-    /// Whether the noise inside a match ending at the last unit fails what [`Inside`] asks.
-    /// `false` for units not remembered. Out of line: inlined into the fast lane's loop, it cost
-    /// Chinese text 3 % more instructions there (callgrind, 2,000 100-char texts).
+    /// Whether the noise inside a match of `len` bytes ending at the last unit fails what
+    /// [`Inside`] asks of every term surface behind its pattern: a sentence break inside, or
+    /// both of: the surfaces of Latin letters and digits without separators see it spaced apart
+    /// ([`Runs::spaced_apart`]), and the others lack punctuation they spell out (`as l` is
+    /// neither `asl` nor `a/s/l`). `false` for units not remembered. Out of line: inlined into
+    /// the fast lane's loop, it cost Chinese text 3 % more instructions there (callgrind, 2,000
+    /// 100-char texts).
     #[inline(never)]
-    fn broken(&self, inside: Inside) -> bool {
+    fn rejects(&self, inside: Inside, len: usize) -> bool {
         let n = usize::from(inside.units).min(self.units).min(RUN_HISTORY);
-        (0..n.saturating_sub(1)).any(|i| {
+        let mut unpunctuated = false;
+        for i in 0..n.saturating_sub(1) {
             let gap = self.marks[(self.units - 1 - i) % RUN_HISTORY] & !LATIN;
-            gap & GAP_HARD != 0 || (inside.punct >> i & 1 == 1 && gap != 0 && gap & GAP_PUNCT == 0)
-        })
+            if gap & GAP_HARD != 0 {
+                return true;
+            }
+            unpunctuated |= inside.punct >> i & 1 == 1 && gap != 0 && gap & GAP_PUNCT == 0;
+        }
+        (!inside.latin || self.spaced_apart(len)) && (!inside.other || unpunctuated)
+    }
+
+    /// Whether the first of the last `len` units may start a Latin word: noise or no Latin unit
+    /// before it, or it is the text's first; `true` when not remembered.
+    fn starts_word(&self, len: usize) -> bool {
+        if len == 0 || len >= RUN_HISTORY || len > self.units {
+            return true;
+        }
+        let first = self.units - len;
+        first == 0
+            || self.marks[first % RUN_HISTORY] & !LATIN != 0
+            || self.marks[(first - 1) % RUN_HISTORY] & LATIN == 0
     }
 
     /// Whether the last `len` units are Latin letters or digits with no noise between them.
@@ -141,13 +162,18 @@ impl Runs {
 }
 
 /// What the full scan's `check_gaps` asks of the noise inside a match of a character pattern,
-/// for every term behind it: no sentence break before any unit but the first (`units`: the
-/// match's units), and punctuation where every term spells it out (`punct`: bit `i` for the unit
-/// `i` places before the last; a space alone there fails).
+/// for the term surfaces behind it (allow phrases aside), in two kinds: those of Latin letters
+/// and digits without separators (`latin`: there is one), whose matches spaced apart by the rule
+/// of [`Runs::spaced_apart`] it rejects, and the others (`other`: there is one, or no surface at
+/// all), for which it checks punctuation where every one of them spells it out (`punct`: bit `i`
+/// for the unit `i` places before the last; a space alone there fails). For all: no sentence
+/// break before any unit but the first (`units`: the match's units).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Inside {
     pub units: u8,
     pub punct: u16,
+    pub latin: bool,
+    pub other: bool,
 }
 
 /// What the probe needs of a compiled lexicon.
@@ -155,10 +181,6 @@ pub(crate) struct Probe<'a> {
     pub chars: Stepper<'a>,
     /// Per character-automaton pattern: when a match is a candidate.
     pub char_counts: &'a [CharCheck],
-    /// Per character-automaton pattern: whether its terms' texts are Latin letters and digits
-    /// without separators, whose matches spaced apart by the rule of [`Runs::spaced_apart`] the
-    /// full scan rejects.
-    pub char_latin: &'a [bool],
     /// Per character-automaton pattern: what the noise inside its matches must be.
     pub char_inside: &'a [Inside],
     /// Per character-automaton pattern: whether its matches may be deferred to a scan of their
@@ -184,7 +206,7 @@ impl Probe<'_> {
     /// [`Probe::look`]).
     #[cfg(test)]
     pub fn finds(&self, text: &str) -> bool {
-        let flow = self.folder.fold_fast(text, &mut self.quick(lite(text)));
+        let flow = self.folder.fold_fast(text, &mut self.quick(text, lite(text)));
         match flow {
             Flow::Go => false,
             Flow::Stop => true,
@@ -197,7 +219,7 @@ impl Probe<'_> {
     /// would), or a candidate.
     #[inline]
     pub fn look(&self, text: &str) -> Looked {
-        let mut quick = self.quick(lite(text));
+        let mut quick = self.quick(text, lite(text));
         quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut quick) {
             Flow::Go => quick.words.answer(),
@@ -238,7 +260,7 @@ impl Probe<'_> {
             crate::normalize::unit_capacity(text)
         };
         let keep = Keep { units: crate::normalize::scratch::take(room) };
-        let mut lane = Collect { quick: self.quick(lite(text)), keep, candidate: false };
+        let mut lane = Collect { quick: self.quick(text, lite(text)), keep, candidate: false };
         lane.quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut lane) {
             Flow::Go => {
@@ -277,8 +299,9 @@ impl Probe<'_> {
 
     /// The fast lane's probe, on the lite lane or not (see [`Quick`]).
     #[inline(always)]
-    fn quick(&self, lite: bool) -> Quick<'_, '_> {
+    fn quick<'p>(&'p self, text: &'p str, lite: bool) -> Quick<'p, 'p> {
         Quick {
+            text,
             lite,
             words: Words::OFF,
             probe: self,
@@ -317,11 +340,10 @@ impl Probe<'_> {
     }
 
     /// Whether a match of character pattern `pid` (`len` bytes) ending at the last unit is
-    /// rejected by the full scan for the noise inside it ([`Runs::spaced_apart`],
-    /// [`Runs::broken`]).
+    /// rejected by the full scan for the noise inside it ([`Runs::rejects`]).
     #[inline(always)]
     fn spaced_apart(&self, pid: usize, len: usize, runs: &Runs) -> bool {
-        (self.char_latin[pid] && runs.spaced_apart(len)) || runs.broken(self.char_inside[pid])
+        runs.rejects(self.char_inside[pid], len)
     }
 
     fn syllables(&self) -> SyllableState<'_> {
@@ -461,10 +483,12 @@ fn lite(text: &str) -> bool {
 /// `lite`: the lite lane, for texts without Han (English above all): Latin words are not read as
 /// pinyin (segmented into syllables and fed to the syllable automaton, the largest part of the
 /// probe's work on English). Instead every letter steps the spelling automaton, and a match of it
-/// makes the text a candidate. That is a superset of the pinyin candidates the syllable automaton
-/// finds in a text without Han: such a match runs over consecutive Latin words with only noise
-/// between them (any other unit is a barrier), none of which has a doubled letter (the fold's
-/// repeats merge only there), so its spelling is a substring of the letters the lane sees. A Han
+/// that starts and ends at a word's edge makes the text a candidate
+/// ([`Quick::spells_words`]). That is a superset of the pinyin candidates the syllable automaton
+/// finds in a text without Han: such a match runs over whole consecutive Latin words with only
+/// noise between them (any other unit is a barrier), none of which has a doubled letter (the
+/// fold's repeats merge only there), so its spelling is a run of the letters the lane sees, from
+/// a word's first letter to a word's last. A Han
 /// syllable on the lite lane makes the text a candidate too (the syllable automaton never saw the
 /// words before it); the full scan then decides. A field, not a type parameter: as one, the two
 /// instances of the fold's loop made the Chinese one ≈ 1 instruction a byte longer (callgrind,
@@ -472,6 +496,8 @@ fn lite(text: &str) -> bool {
 /// as a type parameter, with each lane in a function of its own too; 36.0–36.5M as a field).
 struct Quick<'p, 'a> {
     probe: &'p Probe<'a>,
+    /// The text folded.
+    text: &'p str,
     char_state: State,
     syllables: SyllableState<'a>,
     runs: Runs,
@@ -520,6 +546,22 @@ impl Quick<'_, '_> {
         Flow::Go
     }
 
+    /// Whether a match of the spelling automaton ending at the last unit, a letter ending at byte
+    /// `end`, may be a pinyin match of the full scan, which reads whole Latin words as syllables:
+    /// the letter ends its word (no ASCII letter right after it: that would be the same word, or
+    /// a repeat merged into it, which makes the word no pinyin), and the match's first letter
+    /// starts one ([`Runs::starts_word`]). When the last units are not all letters, the match
+    /// spans another unit, which is a barrier to the syllable automaton: any answer is a
+    /// superset then. Out of line: matches are rare (measured on 1.5 MB of benign English cut
+    /// into 4,226 pieces: 322 stopped at one, `nima` in `animal`, `teme` in `statement`).
+    #[inline(never)]
+    fn spells_words(&self, spellings: Stepper<'_>, end: usize) -> bool {
+        if self.text.as_bytes().get(end).is_some_and(u8::is_ascii_alphabetic) {
+            return false;
+        }
+        spellings.matches(self.spelling_state).any(|(_, len)| self.runs.starts_word(len))
+    }
+
     /// Checks a pending match now that its last unit, which ends at byte `end`, is complete.
     #[inline(always)]
     fn settle(&mut self, end: usize) -> bool {
@@ -562,7 +604,7 @@ impl Lane for Quick<'_, '_> {
         }
         if let Some(spellings) = self.probe.spellings {
             self.spelling_state = spellings.step(self.spelling_state, letter);
-            if spellings.is_match(self.spelling_state) {
+            if spellings.is_match(self.spelling_state) && self.spells_words(spellings, at.end) {
                 return Flow::Stop;
             }
         }
@@ -1023,6 +1065,45 @@ mod tests {
         }
     }
 
+    /// A pattern behind terms of both kinds of [`Inside`] (`asl` and `a/s/l`) is no candidate
+    /// where both kinds reject it (`as l`: spaced apart for `asl`, a space where `a/s/l` spells
+    /// `/`), and is one where either passes it.
+    #[test]
+    fn a_match_rejected_for_every_kind_of_term_is_no_candidate() {
+        let screener = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+        screener.warm_up();
+        let probe = screener.probe().expect("the default lexicon compiles to DFAs");
+        for text in ["it was late", "who has left", "made a slip"] {
+            assert!(screener.scan(text).suppressed.is_empty() && screener.scan(text).hits.is_empty(), "{text:?}");
+            assert!(!probe.finds(text), "{text:?}");
+            assert!(!probe.general(text), "{text:?}");
+        }
+        for text in ["asl?", "a/s/l?", "a s l?"] {
+            assert!(!screener.scan(text).hits.is_empty(), "{text:?}");
+            assert!(probe.finds(text) && probe.general(text), "{text:?}");
+        }
+    }
+
+    /// On the lite lane, a pinyin spelling inside a Latin word (`nima` in `animal`, `teme` in
+    /// `statement`) or across a word's edge (`dasi` in `had sixty`) is no candidate: pinyin takes
+    /// whole words. Whole words are, joined or spaced.
+    #[test]
+    fn spellings_that_cut_a_word_are_no_candidate_on_the_lite_lane() {
+        let screener = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
+        screener.warm_up();
+        let probe = screener.probe().expect("the default lexicon compiles to DFAs");
+        for text in ["an animal", "a statement", "she had sixty"] {
+            assert!(lite(text));
+            assert!(screener.scan(text).suppressed.is_empty() && screener.scan(text).hits.is_empty(), "{text:?}");
+            assert!(!probe.finds(text), "{text:?}");
+        }
+        for text in ["nima", "ni ma!", "NiMa de", "dasi ta"] {
+            assert!(lite(text));
+            assert!(!screener.scan(text).hits.is_empty(), "{text:?}");
+            assert!(probe.finds(text), "{text:?}");
+        }
+    }
+
     /// The non-ASCII chars [`breaks_words`] takes for word breaks are: UAX #29 breaks between
     /// them and ASCII letters on both sides, whatever lies beyond, and the fold reads them as
     /// noise between two units. The apostrophes, which are none, fail the same checks.
@@ -1120,7 +1201,7 @@ mod tests {
         let mut fast = 0;
         let (mut lite_texts, mut lite_more) = (0, 0);
         for text in &texts {
-            let answer = match probe.folder.fold_fast(text, &mut probe.quick(false)) {
+            let answer = match probe.folder.fold_fast(text, &mut probe.quick(text, false)) {
                 Flow::Go => false,
                 Flow::Stop => true,
                 Flow::Bail => continue,
@@ -1130,7 +1211,7 @@ mod tests {
             assert_eq!(answer, general, "{text:?}");
             // The lite lane's candidates are a superset, on every text (whether or not it
             // would take that lane).
-            let lite_answer = probe.folder.fold_fast(text, &mut probe.quick(true)) == Flow::Stop;
+            let lite_answer = probe.folder.fold_fast(text, &mut probe.quick(text, true)) == Flow::Stop;
             assert!(lite_answer || !general, "the lite lane misses a candidate in {text:?}");
             if lite(text) {
                 lite_texts += 1;
@@ -1150,7 +1231,7 @@ mod tests {
         for text in &texts {
             let folded = probe.folder.fold(text);
             let Some(collected) = probe.units(text) else {
-                assert_ne!(probe.folder.fold_fast(text, &mut probe.quick(lite(text))), Flow::Go, "{text:?}");
+                assert_ne!(probe.folder.fold_fast(text, &mut probe.quick(text, lite(text))), Flow::Go, "{text:?}");
                 continue;
             };
             kept += 1;
