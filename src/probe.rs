@@ -222,7 +222,7 @@ impl Probe<'_> {
         let mut quick = self.quick(text, lite(text));
         quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut quick) {
-            Flow::Go => quick.words.answer(),
+            Flow::Go => quick.words.answer(quick.runs.units),
             Flow::Stop => Looked::Candidate,
             Flow::Bail => {
                 if self.general(text) {
@@ -264,7 +264,8 @@ impl Probe<'_> {
         lane.quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut lane) {
             Flow::Go => {
-                let looked = if lane.candidate { Looked::Candidate } else { lane.quick.words.answer() };
+                let looked =
+                    if lane.candidate { Looked::Candidate } else { lane.quick.words.answer(lane.quick.runs.units) };
                 Some(Collected { units: lane.keep.units, looked })
             }
             Flow::Stop | Flow::Bail => None,
@@ -656,17 +657,31 @@ pub(crate) enum Looked {
     Candidate,
 }
 
-/// The words a probe deferred (byte ranges, in text order).
+/// The words a probe deferred (byte ranges, in text order), and where their candidates lie in
+/// the text's units: the last unit of the first candidate, that of the last one, and the
+/// number of units in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Deferred {
     len: u8,
     spans: [(u32, u32); DEFERRED_WORDS],
+    first_unit: u32,
+    last_unit: u32,
+    units: u32,
 }
 
 impl Deferred {
     /// The words' byte ranges.
     pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.spans[..usize::from(self.len)].iter().map(|&(a, b)| (a as usize, b as usize))
+    }
+
+    /// Whether a match of at most `reach` units that reaches over the text's start or end
+    /// may contain a finding in the words: a finding lies in them within `reach` units of
+    /// either edge, by the rule of [`crate::Screener`]'s windows (whose last unit is within
+    /// `reach` of the start, or whose first is within `reach` of the end). A finding's last
+    /// unit is at or after the first candidate's, its first at or before the last one's.
+    pub fn near_edges(&self, reach: usize) -> bool {
+        (self.first_unit as usize) + 1 < reach || self.last_unit as usize + reach > self.units as usize
     }
 }
 
@@ -699,8 +714,11 @@ pub(crate) struct Words<'t> {
 
 impl<'t> Words<'t> {
     /// Deferring off: every candidate stops the probe.
-    const OFF: Words<'static> =
-        Words { text: "", allow: false, deferred: Deferred { len: 0, spans: [(0, 0); DEFERRED_WORDS] } };
+    const OFF: Words<'static> = Words {
+        text: "",
+        allow: false,
+        deferred: Deferred { len: 0, spans: [(0, 0); DEFERRED_WORDS], first_unit: 0, last_unit: 0, units: 0 },
+    };
 
     /// Deferring candidates in `text`.
     fn deferring(text: &'t str) -> Words<'t> {
@@ -717,23 +735,30 @@ impl<'t> Words<'t> {
         let Some((a, b)) = word_around(self.text, end) else { return false };
         let word = (a as u32, b as u32);
         let d = &mut self.deferred;
+        let unit = (runs.units - 1) as u32;
         if d.len > 0 && d.spans[usize::from(d.len) - 1] == word {
+            d.last_unit = unit;
             return true;
         }
         if usize::from(d.len) == DEFERRED_WORDS {
             return false;
         }
+        if d.len == 0 {
+            d.first_unit = unit;
+        }
+        d.last_unit = unit;
         d.spans[usize::from(d.len)] = word;
         d.len += 1;
         true
     }
 
-    /// The answer once the fast lane has read the whole text without a candidate it kept.
-    fn answer(&self) -> Looked {
+    /// The answer once the fast lane has read the whole text, `units` units, without a
+    /// candidate it kept.
+    fn answer(&self, units: usize) -> Looked {
         match self.deferred.len {
             0 => Looked::Nothing,
             _ if self.allow => Looked::Candidate,
-            _ => Looked::Words(self.deferred),
+            _ => Looked::Words(Deferred { units: units as u32, ..self.deferred }),
         }
     }
 }

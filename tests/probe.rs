@@ -8,7 +8,7 @@
 //! (real news, novels, tweets: where a missed candidate would hide). The property test in
 //! tests/props.rs asks the same of generated strings.
 
-use prescreen::{Lexicon, Screener};
+use prescreen::{Lexicon, Screener, SuppressReason};
 
 fn texts() -> Vec<String> {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
@@ -178,8 +178,9 @@ fn a_long_english_text_by_pieces_finds_each_finding_once() {
 
 /// An allow phrase may reach over a piece cut into a word the probe would defer: `tumble` ends
 /// one piece, `weed` starts the next, and the allow phrase `tumble weed` (of the term `weed`)
-/// covers the match across the line break, as in the whole-text scan. The piece must
-/// not be settled by scanning `weed` alone.
+/// covers the match across the line break, as in the whole-text scan; and the other way:
+/// `magna cum` ends a piece and the allow phrase `magna cum laude` (of the term `cum`) reaches
+/// over the cut into the next. Neither piece may be settled by scanning its word alone.
 #[test]
 fn an_allow_phrase_over_a_cut_reaches_a_deferred_word() {
     let screener = Screener::default();
@@ -190,22 +191,26 @@ fn an_allow_phrase_over_a_cut_reaches_a_deferred_word() {
     let filler = "the cat sat on the mat and slept ".repeat(300);
     let short = "the cat sat on the mat and slept ".repeat(9);
     let head = format!("{short}well\nthen ").repeat(10);
-    let phrase = "we saw tumble\nweed roll by ";
-    let texts = [format!("{filler}{phrase}{filler}"), format!("{head}{}{phrase}{filler}", &filler[..400])];
-    let unprobed = Screener::default();
-    let pairs = texts.iter().flat_map(|text| {
-        [
-            (screener.scan_without_model(text), unprobed.scan_without_model(text)),
-            (screener.scan(text), unprobed.scan(text)),
-        ]
-    });
-    for (probed, reference) in pairs {
-        assert!(
-            reference.suppressed.iter().any(|s| s.matched.eq_ignore_ascii_case("weed")),
-            "{:?}",
-            reference.suppressed
-        );
-        assert_eq!(probed.hits, reference.hits);
-        assert_eq!(probed.suppressed, reference.suppressed);
+    for (phrase, word) in [("we saw tumble\nweed roll by ", "weed"), ("she took a magna cum\nlaude degree ", "cum")] {
+        let texts = [format!("{filler}{phrase}{filler}"), format!("{head}{}{phrase}{filler}", &filler[..400])];
+        let unprobed = Screener::default();
+        let pairs = texts.iter().flat_map(|text| {
+            [
+                (screener.scan_without_model(text), unprobed.scan_without_model(text)),
+                (screener.scan(text), unprobed.scan(text)),
+            ]
+        });
+        for (probed, reference) in pairs {
+            assert!(
+                reference
+                    .suppressed
+                    .iter()
+                    .any(|s| s.matched.eq_ignore_ascii_case(word) && s.reason == SuppressReason::Allow),
+                "{:?}",
+                reference.suppressed
+            );
+            assert_eq!(probed.hits, reference.hits, "{phrase:?}");
+            assert_eq!(probed.suppressed, reference.suppressed, "{phrase:?}");
+        }
     }
 }
