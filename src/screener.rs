@@ -208,8 +208,9 @@ pub struct Screener {
     /// When verdicts list the model's features (see [`Screener::with_model_features`]).
     model_features: ModelFeatures,
     /// The most units a match of an allow phrase spans (0: no allow phrases), for
-    /// [`Screener::scan_pieces`].
+    /// [`Screener::scan_pieces`]; and per term, of its own allow phrases.
     allow_units: usize,
+    term_allow_units: Vec<u16>,
 }
 
 impl fmt::Debug for Screener {
@@ -460,14 +461,12 @@ impl Screener {
             .zip(&char_allow)
             .map(|(bytes, &allow)| !allow && bytes.iter().all(u8::is_ascii_lowercase))
             .collect();
-        let allow_units = chars
-            .refs
-            .iter()
-            .flatten()
-            .filter(|p| matches!(p.surface, Surface::Allow(_)))
-            .map(|p| p.runs.len())
-            .max()
-            .unwrap_or(0);
+        let mut term_allow_units = vec![0u16; lexicon.terms.len()];
+        for p in chars.refs.iter().flatten().filter(|p| matches!(p.surface, Surface::Allow(_))) {
+            let units = &mut term_allow_units[p.term as usize];
+            *units = (*units).max(p.runs.len().min(usize::from(u16::MAX)) as u16);
+        }
+        let allow_units = term_allow_units.iter().copied().max().map_or(0, usize::from);
         let syllable_homophones =
             syllables.refs.iter().map(|ps| ps.iter().any(|p| p.allowed.contains(Evasion::Homophone))).collect();
         let syllable_pinyin =
@@ -493,6 +492,7 @@ impl Screener {
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
             model_features: ModelFeatures::Flagged,
             allow_units,
+            term_allow_units,
         })
     }
 
@@ -900,11 +900,12 @@ impl Screener {
     /// allow phrase may reach into the piece over its cut from the piece before or after (noise
     /// between its units is dropped), which the probe of the piece alone does not see;
     /// [`Screener::scan_windows`] handles that, so such a piece is flagged instead (`tumble` /
-    /// `weed` across a line break, a test in `tests/probe.rs`). Only a finding within
-    /// `allow_units` units of an edge can be reached so, by the rule of the
-    /// windows (`Deferred::near_edges`): measured on 1.5 MB of benign English (novels, SMS),
+    /// `weed` across a line break, a test in `tests/probe.rs`). Only a finding within as many
+    /// units of an edge as its term's longest allow phrase has can be reached so, by the rule of
+    /// the windows (`Deferred::near_edges`): measured on 1.5 MB of benign English (novels, SMS),
     /// flagging every piece with such a finding (`ass` in `passed`, `meth` in `something`)
-    /// flagged 931 of its 4,226 pieces.
+    /// flagged 931 of its 4,226 pieces; the units of the longest allow phrase of any term, 260;
+    /// of the finding's own term, 156.
     #[allow(clippy::too_many_arguments)]
     fn find_words(
         &self,
@@ -918,10 +919,8 @@ impl Screener {
     ) -> bool {
         let mut found = Findings::default();
         self.find_deferred(probe, text, from, deferred, segmenter, shadow_live, &mut found);
-        let with_allow = |f: &Found| !self.lexicon.terms[f.term as usize].allow.is_empty();
-        if deferred.near_edges(self.allow_units)
-            && found.counted.iter().map(|c| &c.0).chain(found.suppressed.iter().map(|s| &s.0)).any(with_allow)
-        {
+        let reached = |f: &Found| deferred.near_edges(usize::from(self.term_allow_units[f.term as usize]));
+        if found.counted.iter().map(|c| &c.0).chain(found.suppressed.iter().map(|s| &s.0)).any(reached) {
             return false;
         }
         out.append(found);
@@ -1035,8 +1034,9 @@ impl Screener {
     ///
     /// Exact: no match of a term crosses a cut (a sentence break), and each piece folds as it
     /// does in the whole text. Only an allow phrase may reach over a cut (noise between its units
-    /// is dropped); so while a finding of a term with allow phrases lies within `allow_units`
-    /// units of the window's edge, the window takes in more pieces on that side (a step of bytes
+    /// is dropped); so while a finding of a term with allow phrases lies within as many units of
+    /// the window's edge as the term's longest allow phrase has, the window takes in more pieces
+    /// on that side (a step of bytes
     /// that doubles on each retry) and is scanned again, keeping the findings that start in the
     /// run of flagged pieces.
     #[allow(clippy::too_many_arguments)]
@@ -1080,12 +1080,12 @@ impl Screener {
                 self.find(&text[from..to], &view, segmenter, shadow_live, from, &mut found);
                 found.counted.retain(|(_, r)| (start..end).contains(&r.0));
                 found.suppressed.retain(|(_, r, _, _)| (start..end).contains(&r.0));
-                let with_allow = |f: &Found| !self.lexicon.terms[f.term as usize].allow.is_empty();
                 let findings = found.counted.iter().map(|c| &c.0).chain(found.suppressed.iter().map(|s| &s.0));
                 let (mut near_start, mut near_end) = (false, false);
-                for f in findings.filter(|f| with_allow(f)) {
+                for f in findings {
+                    let reach = usize::from(self.term_allow_units[f.term as usize]);
                     near_start |= lo > 0 && (f.last as usize) + 1 < reach;
-                    near_end |= hi + 1 < pieces.len() && f.first as usize + reach > view.units.len();
+                    near_end |= hi + 1 < pieces.len() && reach > 0 && f.first as usize + reach > view.units.len();
                 }
                 if !near_start && !near_end {
                     out.append(found);

@@ -180,7 +180,7 @@ fn a_long_english_text_by_pieces_finds_each_finding_once() {
 /// one piece, `weed` starts the next, and the allow phrase `tumble weed` (of the term `weed`)
 /// covers the match across the line break, as in the whole-text scan; and the other way:
 /// `magna cum` ends a piece and the allow phrase `magna cum laude` (of the term `cum`) reaches
-/// over the cut into the next. Neither piece may be settled by scanning its word alone.
+/// over the cut into the next. No such piece may be settled by scanning its word alone.
 #[test]
 fn an_allow_phrase_over_a_cut_reaches_a_deferred_word() {
     let screener = Screener::default();
@@ -191,7 +191,18 @@ fn an_allow_phrase_over_a_cut_reaches_a_deferred_word() {
     let filler = "the cat sat on the mat and slept ".repeat(300);
     let short = "the cat sat on the mat and slept ".repeat(9);
     let head = format!("{short}well\nthen ").repeat(10);
-    for (phrase, word) in [("we saw tumble\nweed roll by ", "weed"), ("she took a magna cum\nlaude degree ", "cum")] {
+    // The last three reach deep: `ass` 6 units into its piece under `jawbone of an ass` (13
+    // units; `an ass` flags the piece), `cocaine` 9 units into its piece under `solution of
+    // cocaine` (17), and `kill` 12 units before its piece's end under `kill two birds with one
+    // stone` (24).
+    let phrases = [
+        ("we saw tumble\nweed roll by ", "weed"),
+        ("she took a magna cum\nlaude degree ", "cum"),
+        ("the jawbone\nof an ass lay there ", "ass"),
+        ("a solution\nof cocaine was used ", "cocaine"),
+        ("to kill two birds with\none stone ", "kill"),
+    ];
+    for (phrase, word) in phrases {
         let texts = [format!("{filler}{phrase}{filler}"), format!("{head}{}{phrase}{filler}", &filler[..400])];
         let unprobed = Screener::default();
         let pairs = texts.iter().flat_map(|text| {
