@@ -259,16 +259,42 @@ impl Probe<'_> {
         } else {
             crate::normalize::unit_capacity(text)
         };
-        let keep = Keep { units: crate::normalize::scratch::take(room) };
-        let mut lane = Collect { quick: self.quick(text, lite(text)), keep, candidate: false };
+        let (units, looked) = self.collect(text, crate::normalize::scratch::take(room));
+        looked.map(|looked| Collected { units, looked })
+    }
+
+    /// [`Probe::units`] appended to `units` (a long text's units so far, for its next piece:
+    /// no copy of each piece's units), with the units unchanged and `None` when the text needs
+    /// the general fold. The units appended have offsets in `text`.
+    pub fn units_onto(&self, text: &str, units: Vec<Unit>) -> (Vec<Unit>, Option<Looked>) {
+        let base = units.len();
+        // The lane sets the end of its last unit, which is the last one before when the text
+        // has none of its own.
+        let end_before = units.last().map(|u| u.end);
+        let (mut units, looked) = self.collect(text, units);
+        if looked.is_none() {
+            units.truncate(base);
+        }
+        if units.len() == base {
+            if let (Some(u), Some(end)) = (units.last_mut(), end_before) {
+                u.end = end;
+            }
+        }
+        (units, looked)
+    }
+
+    /// The fast lane keeping the units of `text` after those in `units`; `None` when the text
+    /// needs the general fold (the units are then partly kept).
+    fn collect(&self, text: &str, units: Vec<Unit>) -> (Vec<Unit>, Option<Looked>) {
+        let mut lane = Collect { quick: self.quick(text, lite(text)), keep: Keep { units }, candidate: false };
         lane.quick.words = Words::deferring(text);
         match self.folder.fold_fast(text, &mut lane) {
             Flow::Go => {
                 let looked =
                     if lane.candidate { Looked::Candidate } else { lane.quick.words.answer(lane.quick.runs.units) };
-                Some(Collected { units: lane.keep.units, looked })
+                (lane.keep.units, Some(looked))
             }
-            Flow::Stop | Flow::Bail => None,
+            Flow::Stop | Flow::Bail => (lane.keep.units, None),
         }
     }
 
@@ -1088,6 +1114,32 @@ mod tests {
             assert!(!screener.scan(text).hits.is_empty(), "{text:?}");
             assert!(probe.finds(text) && probe.general(text), "{text:?}");
         }
+    }
+
+    /// [`Probe::units_onto`] appends a text's units as [`Probe::units`] gives them alone, and
+    /// leaves the units before as they were: after a text of noise only (whose end the lane
+    /// would set on the last unit before), and after one the fast lane bails on.
+    #[test]
+    fn units_onto_appends_and_leaves_the_units_before_alone() {
+        let screener = Screener::default();
+        screener.warm_up();
+        let probe = screener.probe().expect("the default lexicon compiles to DFAs");
+        let fields = |units: &[Unit]| {
+            units.iter().map(|u| (u.ch, u.start, u.end, u.run, u.gap, u.gap_chars, u.via)).collect::<Vec<_>>()
+        };
+        let (before, looked) = probe.units_onto("hello there", Vec::new());
+        assert!(looked.is_some() && before.len() == 9, "hel(l)o there");
+        let (both, looked) = probe.units_onto("冰 毒 world", before.clone());
+        assert_eq!(looked, Some(Looked::Candidate));
+        let alone = probe.units("冰 毒 world").expect("on the fast lane");
+        assert_eq!(fields(&both[..before.len()]), fields(&before));
+        assert_eq!(fields(&both[before.len()..]), fields(&alone.units));
+        let (same, looked) = probe.units_onto(" ... ", before.clone());
+        assert_eq!(looked, Some(Looked::Nothing));
+        assert_eq!(fields(&same), fields(&before));
+        let (same, looked) = probe.units_onto("h4x0r", before.clone());
+        assert_eq!(looked, None, "leetspeak takes the general fold");
+        assert_eq!(fields(&same), fields(&before));
     }
 
     /// A pattern behind terms of both kinds of [`Inside`] (`asl` and `a/s/l`) is no candidate

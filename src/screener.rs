@@ -997,15 +997,22 @@ impl Screener {
             let piece = &text[from..to];
             // A piece off the fast lane counts as a candidate: probing it would fold it the
             // general way a second time.
-            let (mut kept, candidate) = match probe.units(piece) {
-                Some(c) => {
-                    if let Looked::Words(deferred) = c.looked {
+            let base = joined.units.len();
+            let (units, looked) = probe.units_onto(piece, std::mem::take(&mut joined.units));
+            joined.units = units;
+            let candidate = match looked {
+                Some(looked) => {
+                    if let Looked::Words(deferred) = looked {
                         words.push((flags.len(), deferred));
                     }
-                    (c.units, c.looked == Looked::Candidate)
+                    looked == Looked::Candidate
                 }
-                None => (self.folder.fold(piece).units, true),
+                None => {
+                    joined.units.extend(self.folder.fold(piece).units);
+                    true
+                }
             };
+            let kept = &mut joined.units[base..];
             if from > 0 {
                 if let Some(u) = kept.first_mut() {
                     // Alone, the piece has only the noise after the cut before its first unit;
@@ -1019,11 +1026,10 @@ impl Screener {
                     }
                 }
             }
-            for u in &mut kept {
+            for u in kept {
                 u.start += from as u32;
                 u.end += from as u32;
             }
-            joined.units.extend(kept);
             flags.push(candidate);
         }
         (joined, flags, words)
