@@ -1098,22 +1098,31 @@ mod tests {
         texts
     }
 
-    /// Latin letters spaced apart by the full scan's rule (a letter of the match joined to a
-    /// neighbour) are no candidate; letters that stand alone are, on both lanes.
-    #[test]
-    fn spaced_apart_latin_letters_are_no_candidate() {
+    /// Each of `none` holds no candidate for either lane of the probe, and the full scan finds
+    /// nothing in it; each of `some` holds one for both, and the full scan finds a hit.
+    fn assert_candidates(none: &[&str], some: &[&str]) {
         let screener = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
         screener.warm_up();
         let probe = screener.probe().expect("the default lexicon compiles to DFAs");
-        for text in ["tell him and me", "he said my name", "one of u c k"] {
+        for text in none {
             assert!(screener.scan(text).suppressed.is_empty() && screener.scan(text).hits.is_empty(), "{text:?}");
             assert!(!probe.finds(text), "{text:?}");
             assert!(!probe.general(text), "{text:?}");
         }
-        for text in ["d m pls", "pls d m", "so f u c k it"] {
+        for text in some {
             assert!(!screener.scan(text).hits.is_empty(), "{text:?}");
             assert!(probe.finds(text) && probe.general(text), "{text:?}");
         }
+    }
+
+    /// Latin letters spaced apart by the full scan's rule (a letter of the match joined to a
+    /// neighbour) are no candidate; letters that stand alone are, on both lanes.
+    #[test]
+    fn spaced_apart_latin_letters_are_no_candidate() {
+        assert_candidates(
+            &["tell him and me", "he said my name", "one of u c k"],
+            &["d m pls", "pls d m", "so f u c k it"],
+        );
     }
 
     /// [`Probe::units_onto`] appends a text's units as [`Probe::units`] gives them alone, and
@@ -1147,18 +1156,7 @@ mod tests {
     /// `/`), and is one where either passes it.
     #[test]
     fn a_match_rejected_for_every_kind_of_term_is_no_candidate() {
-        let screener = Screener::with_model(Lexicon::default_lexicon(), None).unwrap();
-        screener.warm_up();
-        let probe = screener.probe().expect("the default lexicon compiles to DFAs");
-        for text in ["it was late", "who has left", "made a slip"] {
-            assert!(screener.scan(text).suppressed.is_empty() && screener.scan(text).hits.is_empty(), "{text:?}");
-            assert!(!probe.finds(text), "{text:?}");
-            assert!(!probe.general(text), "{text:?}");
-        }
-        for text in ["asl?", "a/s/l?", "a s l?"] {
-            assert!(!screener.scan(text).hits.is_empty(), "{text:?}");
-            assert!(probe.finds(text) && probe.general(text), "{text:?}");
-        }
+        assert_candidates(&["it was late", "who has left", "made a slip"], &["asl?", "a/s/l?", "a s l?"]);
     }
 
     /// On the lite lane, a pinyin spelling inside a Latin word (`nima` in `animal`, `teme` in
