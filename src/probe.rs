@@ -268,17 +268,9 @@ impl Probe<'_> {
     /// the general fold. The units appended have offsets in `text`.
     pub fn units_onto(&self, text: &str, units: Vec<Unit>) -> (Vec<Unit>, Option<Looked>) {
         let base = units.len();
-        // The lane sets the end of its last unit, which is the last one before when the text
-        // has none of its own.
-        let end_before = units.last().map(|u| u.end);
         let (mut units, looked) = self.collect(text, units);
         if looked.is_none() {
             units.truncate(base);
-        }
-        if units.len() == base {
-            if let (Some(u), Some(end)) = (units.last_mut(), end_before) {
-                u.end = end;
-            }
         }
         (units, looked)
     }
@@ -702,13 +694,21 @@ impl Deferred {
     }
 
     /// Whether a match of at most `reach` units that reaches over the text's start or end
-    /// may contain a finding in the words: a finding lies in them within `reach` units of
-    /// either edge, by the rule of [`crate::Screener`]'s windows (whose last unit is within
-    /// `reach` of the start, or whose first is within `reach` of the end). A finding's last
-    /// unit is at or after the first candidate's, its first at or before the last one's.
+    /// may contain a finding in the words ([`near_edges`]): a finding's last unit is at or
+    /// after the first candidate's, its first at or before the last one's.
     pub fn near_edges(&self, reach: usize) -> bool {
-        (self.first_unit as usize) + 1 < reach || self.last_unit as usize + reach > self.units as usize
+        let (start, end) = near_edges(self.last_unit as usize, self.first_unit as usize, self.units as usize, reach);
+        start || end
     }
+}
+
+/// Whether a match of at most `reach` units reaching over the start, and one reaching over the
+/// end, of a text of `units` units may contain a finding whose units are `first..=last`: the
+/// finding's last unit is within `reach` of the start, its first within `reach` of the end.
+/// The rule of [`crate::Screener`]'s windows for allow phrases over a piece cut, and of the
+/// deferred words ([`Deferred::near_edges`]).
+pub(crate) fn near_edges(first: usize, last: usize, units: usize, reach: usize) -> (bool, bool) {
+    (last + 1 < reach, first + reach > units)
 }
 
 /// Candidates deferred to a full scan of their word alone.
@@ -977,7 +977,6 @@ impl Lane for Collect<'_, '_> {
     }
 
     fn end(&mut self, last_end: usize) -> Flow {
-        self.keep.ends_at(last_end);
         if self.candidate {
             return Flow::Go;
         }
@@ -1126,8 +1125,8 @@ mod tests {
     }
 
     /// [`Probe::units_onto`] appends a text's units as [`Probe::units`] gives them alone, and
-    /// leaves the units before as they were: after a text of noise only (whose end the lane
-    /// would set on the last unit before), and after one the fast lane bails on.
+    /// leaves the units before as they were: after a text of noise only (the lane must not touch
+    /// the last unit before), and after one the fast lane bails on.
     #[test]
     fn units_onto_appends_and_leaves_the_units_before_alone() {
         let screener = Screener::default();

@@ -448,9 +448,9 @@ impl Screener {
                     wants.map(|(j, _)| n - 1 - j).filter(|&i| i < 16).fold(0u16, |m, i| m | 1 << i)
                 };
                 let latin = terms().any(is_latin);
-                let other = others().next().is_some() || !latin;
-                let punct = if others().next().is_some() { others().fold(u16::MAX, |m, p| m & punct(p)) } else { 0 };
-                Inside { units: units.min(255) as u8, punct, latin, other }
+                let any_other = others().next().is_some();
+                let punct = if any_other { others().fold(u16::MAX, |m, p| m & punct(p)) } else { 0 };
+                Inside { units: units.min(255) as u8, punct, latin, other: any_other || !latin }
             })
             .collect();
         let char_allow: Vec<bool> =
@@ -1056,7 +1056,6 @@ impl Screener {
         shadow_live: bool,
         out: &mut Findings,
     ) {
-        let reach = self.allow_units;
         let mut k = 0;
         while k < pieces.len() {
             if !candidate(k) {
@@ -1078,7 +1077,7 @@ impl Screener {
             let (mut lo, mut hi) = (k, last);
             // Bytes to widen by: about 8 a unit, doubled on every retry, so a text of sparse
             // units (much noise between them) costs a few scans of the window, not one per piece.
-            let mut step = reach * 8;
+            let mut step = self.allow_units * 8;
             loop {
                 let (from, to) = (pieces[lo].0, pieces[hi].1);
                 let view = fold(from, to);
@@ -1090,8 +1089,10 @@ impl Screener {
                 let (mut near_start, mut near_end) = (false, false);
                 for f in findings {
                     let reach = usize::from(self.term_allow_units[f.term as usize]);
-                    near_start |= lo > 0 && (f.last as usize) + 1 < reach;
-                    near_end |= hi + 1 < pieces.len() && reach > 0 && f.first as usize + reach > view.units.len();
+                    let (start, end) =
+                        crate::probe::near_edges(f.first as usize, f.last as usize, view.units.len(), reach);
+                    near_start |= lo > 0 && start;
+                    near_end |= hi + 1 < pieces.len() && end;
                 }
                 if !near_start && !near_end {
                     out.append(found);

@@ -1085,7 +1085,7 @@ impl Keep {
         }
     }
 
-    /// The last unit ends at byte `end` (see [`Lane::extend`] and [`Lane::end`]).
+    /// The last unit ends at byte `end` (see [`Lane::extend`]).
     #[inline(always)]
     pub fn ends_at(&mut self, end: usize) {
         if let Some(last) = self.units.last_mut() {
@@ -1140,9 +1140,9 @@ impl Lane for Keep {
         Keep::ends_at(self, end);
     }
 
+    /// Nothing to do: every growth of the last unit set its end when it happened.
     #[inline(always)]
-    fn end(&mut self, last_end: usize) -> Flow {
-        Keep::ends_at(self, last_end);
+    fn end(&mut self, _: usize) -> Flow {
         Flow::Go
     }
 }
