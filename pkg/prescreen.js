@@ -1,5 +1,6 @@
 /* @ts-self-types="./prescreen.d.ts" */
-import { plainVerdict } from './snippets/prescreen-e17fd3c28b3c68ff/inline0.js';
+import { encodeText, plainVerdict } from './snippets/prescreen-e17fd3c28b3c68ff/inline0.js';
+import * as import1 from "./snippets/prescreen-e17fd3c28b3c68ff/inline0.js"
 
 
 /**
@@ -293,6 +294,10 @@ function __wbg_get_imports() {
             const ret = arg0 === undefined;
             return ret;
         },
+        __wbg___wbindgen_memory_17a1178bc3328ea3: function() {
+            const ret = wasm.memory;
+            return ret;
+        },
         __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
             const obj = arg1;
             const ret = typeof(obj) === 'string' ? obj : undefined;
@@ -303,6 +308,10 @@ function __wbg_get_imports() {
         },
         __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
             throw new Error(getStringFromWasm0(arg0, arg1));
+        },
+        __wbg_encodeText_c9e710374e0903cd: function(arg0, arg1, arg2) {
+            const ret = encodeText(arg0, arg1 >>> 0, arg2 >>> 0);
+            return ret;
         },
         __wbg_from_eac91875c8a5ffa4: function(arg0) {
             const ret = Array.from(arg0);
@@ -348,7 +357,7 @@ function __wbg_get_imports() {
             const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
             return ret;
         }, arguments); },
-        __wbg_plainVerdict_449906569da5a442: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
+        __wbg_plainVerdict_dc965a242199c8ce: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
             const ret = plainVerdict(arg0 >>> 0, arg1, arg2, arg3, arg4, arg5, arg6, arg7 >>> 0);
             return ret;
         },
@@ -369,6 +378,7 @@ function __wbg_get_imports() {
     return {
         __proto__: null,
         "./prescreen_bg.js": import0,
+        "./snippets/prescreen-e17fd3c28b3c68ff/inline0.js": import1,
     };
 }
 

@@ -35,6 +35,23 @@ export function plainVerdict(decision, score, name, version, profile, modelCateg
   }
   return verdict;
 }
+const encoder = new TextEncoder();
+let memory = null;
+let view = null;
+// The WASM module's memory, for `encodeText`.
+export function useMemory(mem) {
+  memory = mem;
+}
+// The UTF-8 of `text` written at `ptr` in WASM memory, where `room` bytes are free: the bytes
+// written, or -1 when the room is too small for all of it. The view is kept for the next call
+// (a screener's scratch room stays where it is) until memory grows.
+export function encodeText(text, ptr, room) {
+  if (view === null || view.buffer !== memory.buffer || view.byteOffset !== ptr || view.length !== room) {
+    view = new Uint8Array(memory.buffer, ptr, room);
+  }
+  const { read, written } = encoder.encodeInto(text, view);
+  return read === text.length ? written : -1;
+}
 "#)]
 extern "C" {
     /// Builds a plain verdict: decisions are indices of pass, review, block; `model_category`
@@ -51,6 +68,15 @@ extern "C" {
         model_score: f64,
         model_decision: u32,
     ) -> JsValue;
+
+    /// Writes the UTF-8 of `text` into `dest` (lone surrogates as U+FFFD, as `TextEncoder`
+    /// does): the number of bytes, or -1 when `dest` is too small.
+    #[wasm_bindgen(js_name = encodeText)]
+    fn encode_text(text: &JsString, ptr: usize, room: usize) -> i32;
+
+    /// Gives `encodeText` the module's memory.
+    #[wasm_bindgen(js_name = useMemory)]
+    fn use_memory(memory: JsValue);
 }
 
 /// The strings of plain verdicts, kept as JS values so that a verdict does not decode them again.
@@ -217,7 +243,8 @@ fn compile(lexicon: Result<Lexicon, LexiconError>) -> Result<Screener, JsError> 
     let lexicon = lexicon.map_err(js_error)?;
     let inner = crate::Screener::new(lexicon).map_err(js_error)?;
     let names = Names::of(inner.lexicon());
-    Ok(Screener { inner, names })
+    use_memory(wasm_bindgen::memory());
+    Ok(Screener { inner, names, scratch: Default::default() })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -234,7 +261,13 @@ fn parse_json(json: &str) -> JsValue {
 pub struct Screener {
     inner: crate::Screener,
     names: Names,
+    /// Where a text's UTF-8 is written for a scan ([`Screener::with_text`]), kept between
+    /// scans up to [`SCRATCH_KEPT`] bytes.
+    scratch: std::cell::RefCell<Vec<u8>>,
 }
+
+/// The most room [`Screener::with_text`] keeps after a scan: a long text's is given back.
+const SCRATCH_KEPT: usize = 1 << 16;
 
 #[wasm_bindgen(js_class = Screener)]
 impl Screener {
@@ -305,9 +338,7 @@ impl Screener {
     /// Throws an `Error` when the text is longer than `maxInputBytes`.
     #[wasm_bindgen(unchecked_return_type = "Verdict")]
     pub fn scan(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString) -> Result<JsValue, JsError> {
-        let text = self.accept(text)?;
-        let verdict = self.inner.try_scan(&text).map_err(scan_error)?;
-        Ok(self.to_js(&verdict))
+        self.with_text(text, |text| Ok(self.to_js(&self.inner.try_scan(text).map_err(scan_error)?)))
     }
 
     /// Scans a text; the verdict as a JSON string. Throws like `scan`.
@@ -316,8 +347,7 @@ impl Screener {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString,
     ) -> Result<String, JsError> {
-        let text = self.accept(text)?;
-        Ok(to_json(&self.inner.try_scan(&text).map_err(scan_error)?))
+        self.with_text(text, |text| Ok(to_json(&self.inner.try_scan(text).map_err(scan_error)?)))
     }
 
     /// Scans a text under a named profile. Throws an `Error` when the lexicon has no such profile
@@ -328,9 +358,9 @@ impl Screener {
         #[wasm_bindgen(unchecked_param_type = "string")] text: &JsString,
         profile: &str,
     ) -> Result<JsValue, JsError> {
-        let text = self.accept(text)?;
-        let verdict = self.inner.try_scan_with_profile(&text, profile).map_err(scan_error)?;
-        Ok(self.to_js(&verdict))
+        self.with_text(text, |text| {
+            Ok(self.to_js(&self.inner.try_scan_with_profile(text, profile).map_err(scan_error)?))
+        })
     }
 
     /// The input cap: the longest text, in UTF-8 bytes, that `scan` accepts (default 16 MiB).
@@ -412,13 +442,18 @@ impl Screener {
 }
 
 impl Screener {
-    /// The JS string as a Rust string, refused before it is copied into WASM memory when it is
-    /// surely over the cap: a UTF-16 unit takes at least one byte of UTF-8. (WASM memory never
-    /// shrinks, so copying a 100 MB string only to refuse it would keep 100 MB for good.)
+    /// Calls `f` with the JS string as a Rust string, refused before it is copied into WASM
+    /// memory when it is surely over the cap: a UTF-16 unit takes at least one byte of UTF-8.
+    /// (WASM memory never shrinks, so copying a 100 MB string only to refuse it would keep
+    /// 100 MB for good.)
+    ///
+    /// The string is encoded by `TextEncoder.encodeInto` straight into the screener's scratch
+    /// room, which the next scan reuses. wasm-bindgen's own way (`String::from`) allocates, grows
+    /// and shrinks a buffer for each string from JS, three calls into WASM for a Chinese one.
     ///
     /// Lone surrogates, which JS strings may hold and UTF-8 cannot, arrive as U+FFFD: one UTF-16
     /// unit for one, so `span.utf16` still indexes the caller's string (tests/node/).
-    fn accept(&self, text: &JsString) -> Result<String, JsError> {
+    fn with_text<R>(&self, text: &JsString, f: impl FnOnce(&str) -> Result<R, JsError>) -> Result<R, JsError> {
         let units = text.length() as usize;
         let max = self.inner.max_input_bytes();
         if units > max {
@@ -426,7 +461,20 @@ impl Screener {
                 "input too long: the text has {units} UTF-16 units, so at least {units} bytes of UTF-8; the limit is {max} bytes (maxInputBytes)"
             )));
         }
-        Ok(String::from(text))
+        let mut scratch = self.scratch.borrow_mut();
+        // At most three bytes of UTF-8 a UTF-16 unit (four for a surrogate pair's two).
+        let room = units * 3;
+        if scratch.len() < room {
+            scratch.resize(room, 0);
+        }
+        let written = encode_text(text, scratch.as_mut_ptr() as usize, scratch.len());
+        let written = usize::try_from(written).expect("three bytes a UTF-16 unit hold its UTF-8");
+        let text = simdutf8::basic::from_utf8(&scratch[..written]).expect("TextEncoder writes UTF-8");
+        let result = f(text);
+        if scratch.len() > SCRATCH_KEPT {
+            *scratch = Vec::new();
+        }
+        result
     }
 
     /// The verdict as a plain JS object: built by `plainVerdict` when it has nothing to list,
@@ -508,6 +556,24 @@ mod tests {
             let hits = get(&v, "hits").dyn_into::<js_sys::Array>().unwrap();
             assert_eq!(hits.length() > 0, listed, "{text}");
         }
+    }
+
+    /// Texts reach the engine through the screener's scratch room, reused from scan to scan and
+    /// given back after a long text: each verdict is the native one for its own text, whatever
+    /// came before (longer, shorter, other scripts), and a lone surrogate arrives as U+FFFD.
+    #[wasm_bindgen_test]
+    fn texts_through_the_scratch_room_get_their_own_verdicts() {
+        let s = Screener::new();
+        let native = crate::Screener::default();
+        let long = "出 冰 毒，要的加微信。今天天气不错。".repeat(4000); // > SCRATCH_KEPT bytes
+        let texts = ["出 冰 毒，要的加微信", "", "a", long.as_str(), "kill yourself 😀 now", "冰", "今天天气不错", ""];
+        for text in texts.into_iter().chain(texts.into_iter().rev()) {
+            let v = s.scan_json(&JsString::from(text)).map_err(error_message).unwrap();
+            assert_eq!(v, super::to_json(&native.scan(text)), "{}", &text[..text.len().min(40)]);
+        }
+        let lone = JsString::from_char_code(&[0x51B0, 0xD800, 0x6BD2]);
+        let v = s.scan_json(&lone).map_err(error_message).unwrap();
+        assert_eq!(v, super::to_json(&native.scan("冰\u{FFFD}毒")));
     }
 
     #[wasm_bindgen_test]
