@@ -776,9 +776,12 @@ impl Folder {
                     i += 3;
                     continue;
                 }
-                let (kind, via) = self.classify(c, EvasionSet::EMPTY);
-                match kind {
-                    Kind::HanNumeral(h, d) => {
+                // A numeral or the first half of a split pair: what `classify` gives, from the
+                // entry (the simplified char, and whether it differs) without the general path.
+                let h = char::from_u32(entry & HAN_CHAR).expect("entries hold chars");
+                let via = if entry & HAN_TRADITIONAL != 0 { traditional } else { EvasionSet::EMPTY };
+                match chinese_numeral(h) {
+                    Some(d) => {
                         if i >= numeral_checked_to && !self.plain_han_at(bytes, i + len) {
                             (numeral_run_end, numeral_checked_to) = self.numeral_run(text, i);
                         }
@@ -788,7 +791,7 @@ impl Folder {
                             push!(h as u32, i, i + len, true, false, via);
                         }
                     }
-                    Kind::Han(h) => {
+                    None => {
                         if self.tables.is_split_first(h) {
                             if let Some(next) = self.raw_at(text, i + len) {
                                 if let Kind::Han(n) | Kind::HanNumeral(n, _) = next.kind {
@@ -803,7 +806,6 @@ impl Folder {
                         }
                         push!(h as u32, i, i + len, true, false, via);
                     }
-                    _ => return Flow::Bail,
                 }
                 i += len;
                 continue;
