@@ -69,8 +69,9 @@ extern "C" {
         model_decision: u32,
     ) -> JsValue;
 
-    /// Writes the UTF-8 of `text` into `dest` (lone surrogates as U+FFFD, as `TextEncoder`
-    /// does): the number of bytes, or -1 when `dest` is too small.
+    /// Writes the UTF-8 of `text` at `ptr` in WASM memory, where `room` bytes are free (lone
+    /// surrogates as U+FFFD, as `TextEncoder` does): the number of bytes, or -1 when the room
+    /// is too small.
     #[wasm_bindgen(js_name = encodeText)]
     fn encode_text(text: &JsString, ptr: usize, room: usize) -> i32;
 
@@ -266,7 +267,8 @@ pub struct Screener {
     scratch: std::cell::RefCell<Vec<u8>>,
 }
 
-/// The most room [`Screener::with_text`] keeps after a scan: a long text's is given back.
+/// The most room [`Screener::with_text`] keeps after a scan (three bytes a UTF-16 unit): the
+/// room of a text of over ≈ 21k units is given back.
 const SCRATCH_KEPT: usize = 1 << 16;
 
 #[wasm_bindgen(js_class = Screener)]
