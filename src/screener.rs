@@ -112,28 +112,13 @@ impl Findings {
 }
 
 /// The findings of words scanned alone ([`Screener::find_deferred`]), by the word's text, for one
-/// scan: a word's findings depend on its text only (its view, matches, checks and word bounds
-/// are all of the word alone), so each distinct word is scanned once. Measured with callgrind on
-/// 1.5 MB of benign English (novels, SMS), lexicon only: the full scans of deferred words
-/// (`something`, `passed`, `class`: ≈ 4.6k instructions each) were 13.9M of 195M instructions.
-struct WordFinds<'t> {
-    by_word: HashMap<&'t str, Findings>,
-    /// Whether words are kept: not for a short text, whose words rarely repeat (keeping them
-    /// cost 1–3 % more instructions on 2,000 100-char English texts, callgrind).
-    keep: bool,
-}
-
-impl WordFinds<'_> {
-    /// For a long text: words kept.
-    fn keeping() -> Self {
-        WordFinds { by_word: HashMap::new(), keep: true }
-    }
-
-    /// For a short text: nothing kept.
-    fn none() -> Self {
-        WordFinds { by_word: HashMap::new(), keep: false }
-    }
-}
+/// long text's scan: a word's findings depend on its text only (its view, matches, checks and
+/// word bounds are all of the word alone), so each distinct word is scanned once. Measured with
+/// callgrind on 1.5 MB of benign English (novels, SMS), lexicon only: the full scans of deferred
+/// words (`something`, `passed`, `class`: ≈ 4.6k instructions each) were 13.9M of 195M
+/// instructions. A short text keeps none: its words rarely repeat, and keeping them cost 1–3 %
+/// more instructions on 2,000 100-char English texts.
+type WordFinds<'t> = HashMap<&'t str, Findings>;
 
 /// Most words [`WordFinds`] keeps (a text of many distinct words with candidates stays bounded
 /// in memory; the words past it are scanned each time).
@@ -881,7 +866,7 @@ impl Screener {
         // ([`crate::probe::Words`]).
         let (mut probed, mut flagged) = (0usize, 0usize);
         let mut words = Findings::default();
-        let mut cache = WordFinds::keeping();
+        let mut cache = WordFinds::new();
         let candidate = |k: usize| {
             if probed >= 32 && flagged * 4 >= probed * 3 {
                 return true;
@@ -914,8 +899,8 @@ impl Screener {
     }
 
     /// The full scan of each word in `deferred` (offsets in `text[from..]`) alone, into `out`
-    /// with the words' offsets in `text` ([`crate::probe::Words`]); words scanned before in this
-    /// scan take their findings from `cache`.
+    /// with the words' offsets in `text` ([`crate::probe::Words`]); with a `cache`, words scanned
+    /// before in this scan take their findings from it.
     #[allow(clippy::too_many_arguments)]
     fn find_deferred<'t>(
         &self,
@@ -925,24 +910,24 @@ impl Screener {
         deferred: &crate::probe::Deferred,
         segmenter: &Segmenter,
         shadow_live: bool,
-        cache: &mut WordFinds<'t>,
+        mut cache: Option<&mut WordFinds<'t>>,
         out: &mut Findings,
     ) {
         for (a, b) in deferred.iter() {
             let word = &text[from + a..from + b];
-            if !cache.keep {
+            let Some(cache) = cache.as_deref_mut() else {
                 self.find(word, &probe.view(word), segmenter, shadow_live, from + a, out);
                 continue;
-            }
-            if let Some(found) = cache.by_word.get(word) {
+            };
+            if let Some(found) = cache.get(word) {
                 out.append_at(found, from + a);
                 continue;
             }
             let mut found = Findings::default();
             self.find(word, &probe.view(word), segmenter, shadow_live, 0, &mut found);
             out.append_at(&found, from + a);
-            if cache.by_word.len() < WORD_FINDS_MAX {
-                cache.by_word.insert(word, found);
+            if cache.len() < WORD_FINDS_MAX {
+                cache.insert(word, found);
             }
         }
     }
@@ -972,7 +957,7 @@ impl Screener {
         out: &mut Findings,
     ) -> bool {
         let mut found = Findings::default();
-        self.find_deferred(probe, text, from, deferred, segmenter, shadow_live, cache, &mut found);
+        self.find_deferred(probe, text, from, deferred, segmenter, shadow_live, Some(cache), &mut found);
         let reached = |f: &Found| deferred.near_edges(usize::from(self.term_allow_units[f.term as usize]));
         if found.counted.iter().map(|c| &c.0).chain(found.suppressed.iter().map(|s| &s.0)).any(reached) {
             return false;
@@ -1021,7 +1006,7 @@ impl Screener {
         pieces.extend(self.folder.pieces_from(text, end, PIECE_BYTES, usize::MAX));
         let (joined, mut flags, deferred) = self.join_pieces(&probe, text, &pieces);
         let mut words = Findings::default();
-        let mut cache = WordFinds::keeping();
+        let mut cache = WordFinds::new();
         for (k, d) in deferred {
             flags[k] = !self.find_words(&probe, text, pieces[k].0, &d, segmenter, shadow_live, &mut cache, &mut words);
         }
@@ -1242,8 +1227,7 @@ impl Screener {
                 self.find(text, &view, segmenter, shadow_live, 0, &mut findings);
             }
             if let Some((p, deferred)) = words {
-                let mut cache = WordFinds::none();
-                self.find_deferred(&p, text, 0, &deferred, segmenter, shadow_live, &mut cache, &mut findings);
+                self.find_deferred(&p, text, 0, &deferred, segmenter, shadow_live, None, &mut findings);
             }
         }
         let Findings { counted, suppressed, shadow_seen } = findings;
