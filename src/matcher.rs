@@ -99,21 +99,6 @@ impl Automaton {
         self.scan_on(self.dfa(haystack.len()), haystack, f);
     }
 
-    /// [`Automaton::for_each`], and whether some pattern of `other` occurs in `haystack`, in one
-    /// pass when both are DFAs. A DFA step waits for the one before it (the next state is a load
-    /// from the last), so two automata stepped side by side overlap their waits where two passes
-    /// would add them.
-    #[inline]
-    pub fn for_each_and_occurs(&self, other: &Automaton, haystack: &[u8], f: impl FnMut(usize, usize, usize)) -> bool {
-        match (self.dfa(haystack.len()), other.dfa(haystack.len())) {
-            (Some(a), Some(b)) => scan_and_occurs(a, b, haystack, f),
-            (a, b) => {
-                self.scan_on(a, haystack, f);
-                other.occurs_on(b, haystack)
-            }
-        }
-    }
-
     /// [`Automaton::for_each`] on `dfa` when there is one, else on the NFA.
     #[inline]
     fn scan_on(&self, dfa: Option<&dfa::DFA>, haystack: &[u8], f: impl FnMut(usize, usize, usize)) {
@@ -121,17 +106,6 @@ impl Automaton {
             (Some(a), _) => scan(a, haystack, f),
             (None, Some(a)) => scan(a, haystack, f),
             (None, None) => {}
-        }
-    }
-
-    /// Whether some pattern occurs in `haystack` (stops at the first match), on `dfa` when there
-    /// is one, else on the NFA.
-    #[inline]
-    fn occurs_on(&self, dfa: Option<&dfa::DFA>, haystack: &[u8]) -> bool {
-        match (dfa, &self.nfa) {
-            (Some(a), _) => occurs(a, haystack),
-            (None, Some(a)) => occurs(a, haystack),
-            (None, None) => false,
         }
     }
 
@@ -231,37 +205,6 @@ fn report<A: aho_corasick::automaton::Automaton>(
     }
 }
 
-/// [`scan`] of `a` and [`occurs`] of `b` in one pass.
-#[inline(always)]
-fn scan_and_occurs(a: &dfa::DFA, b: &dfa::DFA, haystack: &[u8], mut f: impl FnMut(usize, usize, usize)) -> bool {
-    use aho_corasick::automaton::Automaton as _;
-    let (Ok(mut sid), Ok(mut other)) = (a.start_state(Anchored::No), b.start_state(Anchored::No)) else {
-        return false;
-    };
-    let mut seen = false;
-    for (i, &byte) in haystack.iter().enumerate() {
-        sid = a.next_state(Anchored::No, sid, byte);
-        if !seen {
-            other = b.next_state(Anchored::No, other, byte);
-            seen = b.is_special(other) && b.is_match(other);
-        }
-        report(a, sid, i + 1, &mut f);
-    }
-    seen
-}
-
-#[inline(always)]
-fn occurs<A: aho_corasick::automaton::Automaton>(a: &A, haystack: &[u8]) -> bool {
-    let Ok(mut sid) = a.start_state(Anchored::No) else { return false };
-    for &byte in haystack {
-        sid = a.next_state(Anchored::No, sid, byte);
-        if a.is_special(sid) && a.is_match(sid) {
-            return true;
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,17 +228,6 @@ mod tests {
         want.sort();
         let a = Automaton::new(&patterns);
         assert_eq!(all(&a, hay), want);
-        let spell = Automaton::new(&["毒", "xy"]);
-        // Both passes in one: the same matches, and whether the other automaton's patterns occur.
-        let both = |a: &Automaton, other: &Automaton, hay: &str| {
-            let mut out = Vec::new();
-            let seen = a.for_each_and_occurs(other, hay.as_bytes(), |p, s, e| out.push((p, s, e)));
-            out.sort();
-            (out, seen)
-        };
-        assert_eq!(both(&a, &spell, hay), (want.clone(), true));
-        assert_eq!(both(&a, &spell, "ushers"), (all(&a, "ushers"), false));
-        assert!(!both(&spell, &a, "xyz").1);
         assert!(a.dfa.get().is_none(), "a short scan keeps the NFA");
         let copies = DFA_AFTER_BYTES / hay.len() + 1;
         let mut count = 0;
@@ -303,10 +235,6 @@ mod tests {
         assert_eq!(count, want.len() * copies);
         assert!(matches!(a.dfa.get(), Some(Some(_))), "a long scan builds the DFA");
         assert_eq!(all(&a, hay), want);
-        spell.warm_up();
-        assert_eq!(both(&a, &spell, hay), (want.clone(), true), "the DFAs too");
-        assert_eq!(both(&a, &spell, "ushers"), (all(&a, "ushers"), false), "the DFAs too");
-        assert!(!both(&spell, &a, "xyz").1, "the DFAs too");
         assert_eq!(all(&a.clone(), hay), want);
         assert!(all(&Automaton::new::<&str>(&[]), hay).is_empty());
     }

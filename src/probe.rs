@@ -188,11 +188,14 @@ pub(crate) struct Probe<'a> {
     pub char_words: &'a [bool],
     /// Per character-automaton pattern: whether it stands for an allow phrase.
     pub char_allow: &'a [bool],
+    /// Per character-automaton pattern: whether it is the pinyin spelling of a syllable pattern
+    /// that allows pinyin, run together (`bingdu`): the lite lane's stand-in for reading Latin
+    /// words as syllables. Spellings are patterns of the character automaton, not an automaton
+    /// of their own: one step a letter, not two (callgrind, 1.5 MB of benign English: see
+    /// BENCHMARKS.md, session 16).
+    pub char_spells: &'a [bool],
     /// The syllable automaton, if there are syllable patterns.
     pub syllables: Option<Stepper<'a>>,
-    /// The spelling automaton (the pinyin of the syllable patterns that allow pinyin, run
-    /// together), if there are such patterns: the lite lane's stand-in for reading Latin words.
-    pub spellings: Option<Stepper<'a>>,
     /// Per syllable-automaton pattern: whether some term behind it allows homophones, and
     /// whether some term allows pinyin.
     pub homophones: &'a [bool],
@@ -328,7 +331,6 @@ impl Probe<'_> {
             syllables: self.syllables(),
             runs: Runs::NEW,
             pending: None,
-            spelling_state: self.spellings.map_or(self.chars.start(), |s| s.start()),
         }
     }
 
@@ -501,12 +503,12 @@ fn lite(text: &str) -> bool {
 ///
 /// `lite`: the lite lane, for texts without Han (English above all): Latin words are not read as
 /// pinyin (segmented into syllables and fed to the syllable automaton, the largest part of the
-/// probe's work on English). Instead every letter steps the spelling automaton, and a match of it
-/// that starts and ends at a word's edge makes the text a candidate
+/// probe's work on English). Instead a match of a pinyin spelling ([`Probe::char_spells`], in the
+/// character automaton) that starts and ends at a word's edge makes the text a candidate
 /// ([`Quick::spells_words`]). That is a superset of the pinyin candidates the syllable automaton
 /// finds in a text without Han: such a match runs over whole consecutive Latin words with only
 /// noise between them (any other unit is a barrier), none of which has a doubled letter (the
-/// fold's repeats merge only there), so its spelling is a run of the letters the lane sees, from
+/// fold's repeats merge only there), so its spelling is a run of the units the lane sees, from
 /// a word's first letter to a word's last. A Han
 /// syllable on the lite lane makes the text a candidate too (the syllable automaton never saw the
 /// words before it); the full scan then decides. A field, not a type parameter: as one, the two
@@ -525,8 +527,6 @@ struct Quick<'p, 'a> {
     pending: Option<State>,
     /// On the lite lane.
     lite: bool,
-    /// The spelling automaton's state (lite lane only).
-    spelling_state: State,
     /// Candidates deferred to their words, when on ([`Probe::look`]).
     words: Words<'p>,
 }
@@ -561,24 +561,23 @@ impl Quick<'_, '_> {
                 }
                 CharCheck::Runs(_) => self.pending = Some(state),
             }
+            if self.lite && self.probe.char_spells[pid] && Quick::spells_words(self.text, &self.runs, len, at.end) {
+                return Flow::Stop;
+            }
         }
         Flow::Go
     }
 
-    /// Whether a match of the spelling automaton ending at the last unit, a letter ending at byte
-    /// `end`, may be a pinyin match of the full scan, which reads whole Latin words as syllables:
-    /// the letter ends its word (no ASCII letter right after it: that would be the same word, or
-    /// a repeat merged into it, which makes the word no pinyin), and the match's first letter
-    /// starts one ([`Runs::starts_word`]). When the last units are not all letters, the match
-    /// spans another unit, which is a barrier to the syllable automaton: any answer is a
-    /// superset then. Out of line: matches are rare (measured on 1.5 MB of benign English cut
-    /// into 4,226 pieces: 322 stopped at one, `nima` in `animal`, `teme` in `statement`).
+    /// Whether a match of a spelling (`len` letters) ending at the last unit, a letter ending at
+    /// byte `end` of `text`, may be a pinyin match of the full scan, which reads whole Latin
+    /// words as syllables: the letter ends its word (no ASCII letter right after it: that would
+    /// be the same word, or a repeat merged into it, which makes the word no pinyin), and the
+    /// match's first letter starts one ([`Runs::starts_word`]). Out of line: matches are rare
+    /// (measured on 1.5 MB of benign English cut into 4,226 pieces: 322 stopped at one, `nima`
+    /// in `animal`, `teme` in `statement`).
     #[inline(never)]
-    fn spells_words(&self, spellings: Stepper<'_>, end: usize) -> bool {
-        if self.text.as_bytes().get(end).is_some_and(u8::is_ascii_alphabetic) {
-            return false;
-        }
-        spellings.matches(self.spelling_state).any(|(_, len)| self.runs.starts_word(len))
+    fn spells_words(text: &str, runs: &Runs, len: usize, end: usize) -> bool {
+        !text.as_bytes().get(end).is_some_and(u8::is_ascii_alphabetic) && runs.starts_word(len)
     }
 
     /// Checks a pending match now that its last unit, which ends at byte `end`, is complete.
@@ -617,17 +616,7 @@ impl Lane for Quick<'_, '_> {
 
     #[inline(always)]
     fn letter(&mut self, letter: u8, at: Started) -> Flow {
-        let flow = self.char(letter as u32, true, &at);
-        if flow != Flow::Go || !self.lite {
-            return flow;
-        }
-        if let Some(spellings) = self.probe.spellings {
-            self.spelling_state = spellings.step(self.spelling_state, letter);
-            if spellings.is_match(self.spelling_state) && self.spells_words(spellings, at.end) {
-                return Flow::Stop;
-            }
-        }
-        Flow::Go
+        self.char(letter as u32, true, &at)
     }
 
     #[inline(always)]

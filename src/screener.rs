@@ -202,10 +202,11 @@ pub struct Screener {
     char_ac: Automaton,
     char_patterns: Vec<Vec<CharPattern>>,
     syllable_ac: Automaton,
-    /// The pinyin spellings of the syllable patterns that allow pinyin (`bingdu`), run together:
-    /// the probe's stand-in for reading Latin words as syllables in texts without Han (see
-    /// [`crate::probe`], lite lane).
-    spelling_ac: Automaton,
+    /// Per character pattern: whether it is the pinyin spelling of a syllable pattern that
+    /// allows pinyin, run together (`bingdu`; most stand for no term of their own): the full
+    /// scan's and the probe's stand-in for reading Latin words as syllables in texts without Han
+    /// (see [`crate::probe`], lite lane).
+    char_spells: Vec<bool>,
     syllable_patterns: Vec<Vec<SyllablePattern>>,
     /// Per character pattern: whether a match of it is a candidate (the probe's question, see
     /// [`crate::probe`]), whether its terms' texts are Latin without separators, what the noise
@@ -253,25 +254,38 @@ impl Default for Screener {
     }
 }
 
-/// Collects patterns, merging equal byte strings into one automaton pattern.
+/// Collects patterns, merging equal byte strings into one automaton pattern; a pattern may be
+/// marked (see [`Screener::char_spells`]), with or without patterns of its own.
 struct Patterns<P> {
     index: HashMap<Vec<u8>, usize>,
     bytes: Vec<Vec<u8>>,
     refs: Vec<Vec<P>>,
+    marked: Vec<bool>,
 }
 
 impl<P> Patterns<P> {
     fn new() -> Self {
-        Patterns { index: HashMap::new(), bytes: Vec::new(), refs: Vec::new() }
+        Patterns { index: HashMap::new(), bytes: Vec::new(), refs: Vec::new(), marked: Vec::new() }
+    }
+
+    /// The id of the automaton pattern `bytes`, added if new.
+    fn id(&mut self, bytes: Vec<u8>) -> usize {
+        *self.index.entry(bytes.clone()).or_insert_with(|| {
+            self.bytes.push(bytes);
+            self.refs.push(Vec::new());
+            self.marked.push(false);
+            self.bytes.len() - 1
+        })
     }
 
     fn add(&mut self, bytes: Vec<u8>, pattern: P) {
-        let id = *self.index.entry(bytes.clone()).or_insert_with(|| {
-            self.bytes.push(bytes);
-            self.refs.push(Vec::new());
-            self.bytes.len() - 1
-        });
+        let id = self.id(bytes);
         self.refs[id].push(pattern);
+    }
+
+    fn mark(&mut self, bytes: Vec<u8>) {
+        let id = self.id(bytes);
+        self.marked[id] = true;
     }
 }
 
@@ -427,6 +441,10 @@ impl Screener {
         }
         let mut spellings: Vec<String> = spellings.into_iter().collect();
         spellings.sort(); // deterministic pattern ids
+        for spelling in spellings {
+            chars.mark(spelling.into_bytes());
+        }
+        let char_spells = chars.marked.clone();
         let mut han_words: Vec<String> = han_words.into_iter().collect();
         han_words.sort(); // deterministic dictionary, whatever the hash order
         shadow_words.retain(|w| !han_words.contains(w));
@@ -480,8 +498,9 @@ impl Screener {
         let char_words = chars
             .bytes
             .iter()
+            .zip(&chars.refs)
             .zip(&char_allow)
-            .map(|(bytes, &allow)| !allow && bytes.iter().all(u8::is_ascii_lowercase))
+            .map(|((bytes, ps), &allow)| !ps.is_empty() && !allow && bytes.iter().all(u8::is_ascii_lowercase))
             .collect();
         let mut term_allow_units = vec![0u16; lexicon.terms.len()];
         for p in chars.refs.iter().flatten().filter(|p| matches!(p.surface, Surface::Allow(_))) {
@@ -506,7 +525,7 @@ impl Screener {
             char_ac: Automaton::new(&chars.bytes),
             char_patterns: chars.refs,
             syllable_ac: Automaton::new(&syllables.bytes),
-            spelling_ac: Automaton::new(&spellings),
+            char_spells,
             syllable_patterns: syllables.refs,
             model,
             folder,
@@ -532,7 +551,6 @@ impl Screener {
         }
         self.char_ac.warm_up();
         self.syllable_ac.warm_up();
-        self.spelling_ac.warm_up();
     }
 
     /// The lexicon this screener was compiled from.
@@ -648,18 +666,17 @@ impl Screener {
     /// not drive.
     pub(crate) fn probe(&self) -> Option<Probe<'_>> {
         let chars = self.char_ac.stepper()?;
-        // The char DFA is built (4 MiB scanned): build the syllable and spelling DFAs too, which
-        // texts without Han or Latin letters never scan towards.
+        // The char DFA is built (4 MiB scanned): build the syllable DFA too, which texts without
+        // Han or Latin letters never scan towards.
         let syllables = self.syllable_ac.stepper_now()?;
-        let spellings = self.spelling_ac.stepper_now()?;
         Some(Probe {
             chars,
             char_counts: &self.char_counts,
             char_inside: &self.char_inside,
             char_words: &self.char_words,
             char_allow: &self.char_allow,
+            char_spells: &self.char_spells,
             syllables,
-            spellings,
             homophones: &self.syllable_homophones,
             pinyin: &self.syllable_pinyin,
             folder: &self.folder,
@@ -754,7 +771,9 @@ impl Screener {
         let mut found: Vec<Found> = Vec::new();
         let mut allows: Vec<(u32, u16, u32, u32)> = Vec::new(); // term, phrase, first, last
 
-        let on_match = |pid: usize, s: usize, e: usize| {
+        let mut spelled = false;
+        let mut on_match = |pid: usize, s: usize, e: usize| {
+            spelled |= self.char_spells[pid];
             let first = view.unit_at(s);
             let last = view.unit_at(e - 1);
             for p in &self.char_patterns[pid] {
@@ -769,21 +788,14 @@ impl Screener {
         // spelling of a syllable pattern that allows pinyin in the folded string (the superset
         // of the probe's lite lane, see `crate::probe`; the syllable view, every Latin word
         // segmented, was ≈ 4k instructions per English text with a candidate). Han among the
-        // first units settles it for Chinese text; else the spelling automaton runs beside the
-        // character one (one pass), and only then is every unit looked at for Han (looking
-        // first would read every unit of a long Latin text: +10M instructions on 1 MiB of
-        // English, callgrind).
+        // first units settles it for Chinese text; else a spelling's match in the character
+        // automaton does, and only then is every unit looked at for Han (looking first would
+        // read every unit of a long Latin text: +10M instructions on 1 MiB of English,
+        // callgrind).
         let han = |u: &crate::normalize::Unit| is_han(u.ch);
-        let bytes = view.text.as_bytes();
-        let may_sound_alike = if self.syllable_ac.is_empty() {
-            self.char_ac.for_each(bytes, on_match);
-            false
-        } else if view.units.iter().take(8).any(han) {
-            self.char_ac.for_each(bytes, on_match);
-            true
-        } else {
-            self.char_ac.for_each_and_occurs(&self.spelling_ac, bytes, on_match) || view.units.iter().any(han)
-        };
+        self.char_ac.for_each(view.text.as_bytes(), &mut on_match);
+        let may_sound_alike = !self.syllable_ac.is_empty()
+            && (view.units.iter().take(8).any(han) || spelled || view.units.iter().any(han));
 
         if may_sound_alike {
             let sv = self.folder.syllables.view(view);

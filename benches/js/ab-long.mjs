@@ -2,7 +2,8 @@
 // screener with the model), in one process, rounds alternating (the machine's speed drifts):
 //   node benches/js/ab-long.mjs OLD_PKG_DIR [NEW_PKG_DIR=pkg] [ROUNDS=9]
 // e.g. git archive <rev> pkg | tar -x -C /tmp/old && node benches/js/ab-long.mjs /tmp/old/pkg
-// Prints the median MB/s (scanJson, 10 scans a round) of each and new ÷ old.
+// Prints the median MB/s (scanJson, 10 scans a round) of each and new ÷ old. MODEL=off: the default
+// lexicon with the learned scorer off (`[lexicon] model = false`).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +19,9 @@ const load = async (dir) => {
   const abs = path.resolve(dir);
   const m = await import(path.join(abs, "prescreen.js"));
   m.initSync({ module: fs.readFileSync(path.join(abs, "prescreen_bg.wasm")) });
-  const s = new m.Screener();
+  const s = process.env.MODEL === "off"
+    ? m.Screener.fromToml(m.Screener.defaultLexiconToml().replace(/^\[lexicon\]$/m, "[lexicon]\nmodel = false"))
+    : new m.Screener();
   s.warmUp();
   return s;
 };
