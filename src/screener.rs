@@ -1070,12 +1070,8 @@ impl Screener {
                     // Alone, the piece has only the noise after the cut before its first unit;
                     // the whole text has the run of noise around the cut ([`Folder::bridge`]).
                     joined.firsts.push((from, u.gap, u.gap_chars));
-                    let (a, b) = self.folder.bridge(text, from).expect("pieces are cut where a bridge is");
-                    let bridge = self.folder.fold(&text[a..b]);
-                    debug_assert_eq!(bridge.units.len(), 1, "a run of noise and a plain char fold to one unit");
-                    if let Some(b) = bridge.units.first() {
-                        (u.gap, u.gap_chars) = (b.gap, b.gap_chars);
-                    }
+                    (u.gap, u.gap_chars) =
+                        self.folder.bridge_gap(text, from).expect("pieces are cut where a bridge is");
                 }
             }
             for u in kept {
@@ -1602,9 +1598,11 @@ mod tests {
         assert!(plain.len() >= 3, "{plain:?}");
         let odd = ["The weather was fine, so we walked 3 miles", "hello  world!! soooo good ① 😀"];
         let risky = ["卖冰毒，量大从优", "白粉笔写在黑板上", "我是处女座", "加微信 meth for sale"];
-        // Breaks inside runs of noise too (quotes, emoji with a selector, dots), and one that is
-        // no cut (an apostrophe right after a unit belongs to it).
-        let breaks = ["。", "！\n", "\n", "? ", "；", "。\r\n", "。”\n“", " 😂\u{FE0F}\n", "...\n  ", "’\n"];
+        // Breaks inside runs of noise too (quotes, emoji with a selector, dots; a mark and an
+        // apostrophe after the break, noise there), and one that is no cut (an apostrophe right
+        // after a unit belongs to it).
+        let breaks =
+            ["。", "！\n", "\n", "? ", "；", "。\r\n", "。”\n“", " 😂\u{FE0F}\n", "...\n  ", "’\n", "。\u{301}", "！'"];
         let mut text = String::new();
         let mut k = 0;
         while text.len() < 24 << 10 {
