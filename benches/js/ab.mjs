@@ -4,6 +4,7 @@
 // e.g. git archive <rev> pkg | tar -x -C /tmp/old && node benches/js/ab.mjs /tmp/old/pkg
 // Texts: 1,000 100-char cuts of ../shared/data/{cn,en}_benign_dev.txt; each measured pass
 // follows a warm-up pass on the same screener. Prints median µs per text and old ÷ new.
+// TEXTS=lines: bench.mjs's short texts instead (the lines of at most 64 UTF-16 units, the first 2,000).
 // PASSES=N measures N passes a round (fewer, longer samples: with PASSES=8, an A/A run of one
 // build against itself gives 1.00x; with 1, a pass is ≈ 6 ms and the medians move by ±5 %).
 import fs from "node:fs";
@@ -29,6 +30,10 @@ const load = async (dir) => {
 const A = await load(oldDir);
 const B = await load(newDir);
 const cut = (file) => {
+  if (process.env.TEXTS === "lines") {
+    // bench.mjs's short texts: the lines of at most 64 UTF-16 units (the first 2,000).
+    return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() && l.length <= 64).slice(0, 2000);
+  }
   const out = [];
   let buf = "";
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
@@ -59,6 +64,6 @@ for (const [lang, file] of [["zh", "cn_benign_dev.txt"], ["en", "en_benign_dev.t
       if (r % 2) { a.push(pass(A, fn)); b.push(pass(B, fn)); } else { b.push(pass(B, fn)); a.push(pass(A, fn)); }
     }
     const [ma, mb] = [median(a), median(b)];
-    console.log(`${lang} 100-char ${fn}(): old ${ma.toFixed(2)} µs, new ${mb.toFixed(2)} µs, old/new ${(ma / mb).toFixed(2)}x`);
+    console.log(`${lang} ${process.env.TEXTS === "lines" ? "short-line" : "100-char"} ${fn}(): old ${ma.toFixed(2)} µs, new ${mb.toFixed(2)} µs, old/new ${(ma / mb).toFixed(2)}x`);
   }
 }
