@@ -444,7 +444,7 @@ impl Screener {
         for spelling in spellings {
             chars.mark(spelling.into_bytes());
         }
-        let char_spells = chars.marked.clone();
+        let char_spells = std::mem::take(&mut chars.marked);
         let mut han_words: Vec<String> = han_words.into_iter().collect();
         han_words.sort(); // deterministic dictionary, whatever the hash order
         shadow_words.retain(|w| !han_words.contains(w));

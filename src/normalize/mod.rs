@@ -1368,9 +1368,6 @@ mod tests {
         Folder::new().fold(text).text
     }
 
-    /// Pieces cover the text, are at least `min` bytes but the last, and are cut only after a
-    /// sentence break in a run of noise between plain units; each piece folds exactly as it does
-    /// in the whole text, but for the noise before its first unit, which the bridge gives.
     /// `classify`'s lookups (the tables of common chars and of full-width forms, the Han
     /// entries) give what the general path gives, for every char.
     #[test]
@@ -1383,6 +1380,9 @@ mod tests {
         }
     }
 
+    /// Pieces cover the text, are at least `min` bytes but the last, and are cut only after a
+    /// sentence break in a run of noise between plain units; each piece folds exactly as it does
+    /// in the whole text, but for the noise before its first unit, which the bridge gives.
     #[test]
     fn pieces_cut_after_sentence_breaks_between_plain_chars() {
         let folder = Folder::new();
