@@ -787,15 +787,13 @@ impl Screener {
         // Whether the text may hold a syllable match: a Han unit, or (without Han) the pinyin
         // spelling of a syllable pattern that allows pinyin in the folded string (the superset
         // of the probe's lite lane, see `crate::probe`; the syllable view, every Latin word
-        // segmented, was ≈ 4k instructions per English text with a candidate). Han among the
-        // first units settles it for Chinese text; else a spelling's match in the character
-        // automaton does, and only then is every unit looked at for Han (looking first would
-        // read every unit of a long Latin text: +10M instructions on 1 MiB of English,
-        // callgrind).
+        // segmented, was ≈ 4k instructions per English text with a candidate). A spelling's
+        // match in the character automaton settles it; only then are the units looked at for
+        // Han (Chinese text stops at its first unit; looking first would read every unit of a
+        // long Latin text: +10M instructions on 1 MiB of English, callgrind).
         let han = |u: &crate::normalize::Unit| is_han(u.ch);
         self.char_ac.for_each(view.text.as_bytes(), &mut on_match);
-        let may_sound_alike = !self.syllable_ac.is_empty()
-            && (view.units.iter().take(8).any(han) || spelled || view.units.iter().any(han));
+        let may_sound_alike = !self.syllable_ac.is_empty() && (spelled || view.units.iter().any(han));
 
         if may_sound_alike {
             let sv = self.folder.syllables.view(view);
