@@ -49,6 +49,24 @@ const LOWER_LETTER: [u8; 256] = {
     table
 };
 
+/// Per byte, when looking for a sentence break ([`Folder::pieces`]): 0 for the bytes that may
+/// start one (`\n`, `\r`, `?`, `;`, and the lead bytes of `。！？；` and U+2028/9), else how far
+/// to step: past a whole char of the common Han block, else one byte.
+const BREAK_SKIP: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if matches!(byte, b'\n' | b'\r' | b'?' | b';' | 0xE2 | 0xE3 | 0xEF) {
+            table[b] = 0;
+        } else if is_han_lead(byte) {
+            table[b] = 3;
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Most chars of noise on each side of a piece's cut ([`Folder::bridge`]).
 const MAX_BRIDGE: usize = 16;
 
@@ -355,17 +373,22 @@ impl Folder {
                 from += 1;
             }
             // Only these bytes start a sentence break (`\n`, `\r`, `?`, `;`, and the 3-byte
-            // `。`, `！`, `？`, `；`, U+2028/9): the others are skipped without decoding.
+            // `。`, `！`, `？`, `；`, U+2028/9): the others are skipped without decoding, a char
+            // of the common Han block (three bytes, none of which can start one) at once.
             let mut cut = None;
-            for i in from..bytes.len() {
-                if !matches!(bytes[i], b'\n' | b'\r' | b'?' | b';' | 0xE2 | 0xE3 | 0xEF) {
+            let mut i = from;
+            while i < bytes.len() {
+                let skip = BREAK_SKIP[usize::from(bytes[i])];
+                if skip != 0 {
+                    i += usize::from(skip);
                     continue;
                 }
                 let c = text[i..].chars().next().expect("a lead byte starts a char");
+                i += 1;
                 if !matches!(self.classify(c, EvasionSet::EMPTY).0, Kind::Noise { hard: true, .. }) {
                     continue;
                 }
-                let end = i + c.len_utf8();
+                let end = i - 1 + c.len_utf8();
                 if self.bridge(text, end).is_some() {
                     cut = Some(end);
                     break;
@@ -983,8 +1006,8 @@ impl Folder {
 
 /// Whether a byte leads a 3-byte char of U+4000..U+9FFF, the block of common Han characters.
 #[inline(always)]
-pub(crate) fn is_han_lead(b: u8) -> bool {
-    (0xE4..=0xE9).contains(&b)
+pub(crate) const fn is_han_lead(b: u8) -> bool {
+    matches!(b, 0xE4..=0xE9)
 }
 
 /// What [`Folder::classify`] gives for a Han char of the dense table from its entry (the
@@ -1461,6 +1484,19 @@ mod tests {
             for (k, &(start, end)) in pieces.iter().enumerate() {
                 if k + 1 < pieces.len() {
                     assert!(end - start >= min && pieces[k + 1].0 == end);
+                    // The first cut allowed past `min`: no sentence break before it has a bridge.
+                    let mut from = start + min;
+                    while !text.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    for (p, c) in text[from..end].char_indices() {
+                        let hard = matches!(folder.classify(c, EvasionSet::EMPTY).0, Kind::Noise { hard: true, .. });
+                        let cut = from + p + c.len_utf8();
+                        assert!(
+                            cut == end || !hard || folder.bridge(&text, cut).is_none(),
+                            "a cut at {cut} was passed"
+                        );
+                    }
                     let before = text[..end].chars().next_back();
                     let after = text[end..].chars().next().unwrap();
                     assert!(matches!(before, Some('。' | '！' | '\n')), "{before:?}");
