@@ -661,6 +661,16 @@ impl Folder {
                 gap_chars = gap_chars.saturating_add(1);
             }};
         }
+        // A char of noise proper, with its `GAP_*` flags: it ends the Latin token.
+        macro_rules! noise_ending_token {
+            ($flags:expr) => {{
+                token_letter = false;
+                token_digit = false;
+                token_leet = false;
+                gap |= $flags;
+                gap_chars = gap_chars.saturating_add(1);
+            }};
+        }
         macro_rules! end_word {
             () => {
                 if word_start != usize::MAX {
@@ -802,11 +812,7 @@ impl Folder {
                         if flags == 0 {
                             return Flow::Bail;
                         }
-                        token_letter = false;
-                        token_digit = false;
-                        token_leet = false;
-                        gap |= flags;
-                        gap_chars = gap_chars.saturating_add(1);
+                        noise_ending_token!(flags);
                     }
                 }
                 i += 1;
@@ -831,11 +837,7 @@ impl Folder {
                 let flags =
                     self.noise3_flags(u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F));
                 if flags != 0 {
-                    token_letter = false;
-                    token_digit = false;
-                    token_leet = false;
-                    gap |= flags;
-                    gap_chars = gap_chars.saturating_add(1);
+                    noise_ending_token!(flags);
                     i += 3;
                     continue;
                 }
@@ -889,12 +891,7 @@ impl Folder {
             }
             let (kind, via) = self.classify(c, EvasionSet::EMPTY);
             match kind {
-                Kind::Noise { space, hard } => {
-                    token_letter = false;
-                    token_digit = false;
-                    token_leet = false;
-                    noise!(space, hard);
-                }
+                Kind::Noise { space, hard } => noise_ending_token!(noise_flags(space, hard)),
                 Kind::Attach if !token_letter => {
                     // A mark with no unit before it (the text's first char) is noise, as in
                     // the general fold.
