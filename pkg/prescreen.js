@@ -1,5 +1,5 @@
 /* @ts-self-types="./prescreen.d.ts" */
-import { encodeText, plainVerdict } from './snippets/prescreen-e17fd3c28b3c68ff/inline0.js';
+import { encodeText, packedVerdict, plainVerdict } from './snippets/prescreen-e17fd3c28b3c68ff/inline0.js';
 import * as import1 from "./snippets/prescreen-e17fd3c28b3c68ff/inline0.js"
 
 
@@ -309,7 +309,7 @@ function __wbg_get_imports() {
         __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
             throw new Error(getStringFromWasm0(arg0, arg1));
         },
-        __wbg_encodeText_c9e710374e0903cd: function(arg0, arg1, arg2) {
+        __wbg_encodeText_1e58f67811b90f79: function(arg0, arg1, arg2) {
             const ret = encodeText(arg0, arg1 >>> 0, arg2 >>> 0);
             return ret;
         },
@@ -353,11 +353,15 @@ function __wbg_get_imports() {
             const ret = new Date();
             return ret;
         },
+        __wbg_packedVerdict_51dc96a552df6a2f: function(arg0, arg1, arg2, arg3) {
+            const ret = packedVerdict(getArrayF64FromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
+            return ret;
+        },
         __wbg_parse_c3f72b5a24f83c01: function() { return handleError(function (arg0, arg1) {
             const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
             return ret;
         }, arguments); },
-        __wbg_plainVerdict_dc965a242199c8ce: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
+        __wbg_plainVerdict_f2d7dee1162964eb: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
             const ret = plainVerdict(arg0 >>> 0, arg1, arg2, arg3, arg4, arg5, arg6, arg7 >>> 0);
             return ret;
         },
@@ -450,6 +454,11 @@ function debugString(val) {
     }
 }
 
+function getArrayF64FromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    return getFloat64ArrayMemory0().subarray(ptr / 8, ptr / 8 + len);
+}
+
 function getArrayJsValueFromWasm0(ptr, len) {
     ptr = ptr >>> 0;
     const mem = getDataViewMemory0();
@@ -467,6 +476,14 @@ function getDataViewMemory0() {
         cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
     }
     return cachedDataViewMemory0;
+}
+
+let cachedFloat64ArrayMemory0 = null;
+function getFloat64ArrayMemory0() {
+    if (cachedFloat64ArrayMemory0 === null || cachedFloat64ArrayMemory0.byteLength === 0) {
+        cachedFloat64ArrayMemory0 = new Float64Array(wasm.memory.buffer);
+    }
+    return cachedFloat64ArrayMemory0;
 }
 
 function getStringFromWasm0(ptr, len) {
@@ -573,6 +590,7 @@ function __wbg_finalize_init(instance, module) {
     wasm = instance.exports;
     wasmModule = module;
     cachedDataViewMemory0 = null;
+    cachedFloat64ArrayMemory0 = null;
     cachedUint8ArrayMemory0 = null;
     wasm.__wbindgen_start();
     return wasm;

@@ -9,13 +9,15 @@
 //! - a verdict with nothing to list (no category, hit, suppressed match, shadow hit or model
 //!   feature: most benign texts) is built in JS by one call, `plainVerdict`, from numbers and
 //!   strings the adapter keeps as JS values (lexicon name and version, profile, category ids);
-//! - any other verdict crosses as one JSON string that `JSON.parse` turns into a plain object.
+//! - any other verdict crosses as its numbers and its strings joined ([`Packed`]), from which
+//!   `packedVerdict` builds the object, one call too.
 //!
 //! Both give the object `JSON.parse(scanJson(text))` gives, keys in the same order
-//! (tests/node/). Measured in Node 20 on 2,000 short benign English texts: the JSON path costs
-//! ≈ 2 µs a verdict over the scan itself (the string's UTF-8 decoding and `JSON.parse` of
-//! ≈ 250 bytes); the plain path ≈ 0.1 µs. Building the object with `serde-wasm-bindgen` (one
-//! boundary crossing per field) measured within noise of the JSON path.
+//! (tests/node/). Measured in Node 20 on 2,000 short benign English texts: the JSON path the
+//! second kind took until session 17 cost ≈ 2 µs a verdict over the scan itself (the string's
+//! UTF-8 decoding and `JSON.parse` of ≈ 250 bytes); the plain path ≈ 0.1 µs. Building the object
+//! with `serde-wasm-bindgen` (one boundary crossing per field) measured within noise of the JSON
+//! path.
 
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
@@ -33,6 +35,44 @@ export function plainVerdict(decision, score, name, version, profile, modelCateg
   if (modelCategory !== undefined) {
     verdict.model = { score: modelScore, category: modelCategory, decision: DECISIONS[modelDecision], features: [] };
   }
+  return verdict;
+}
+// Any other verdict, from `packed` (src/wasm.rs, `Packed`): its numbers in order, and its strings
+// joined in `strings` (each one's length in UTF-16 units is among the numbers). Keys and their
+// order are those of the JSON (src/verdict.rs); object literals evaluate their values in order.
+export function packedVerdict(numbers, strings) {
+  let i = 0, at = 0;
+  const num = () => numbers[i++];
+  const str = () => { const end = at + numbers[i++]; const s = strings.slice(at, end); at = end; return s; };
+  const span = () => ({ byte: [num(), num()], char: [num(), num()], utf16: [num(), num()] });
+  const list = (item) => { const out = []; for (let k = num(); k > 0; k--) out.push(item()); return out; };
+  const categories = () => {
+    const out = {};
+    for (let k = num(); k > 0; k--) { const id = str(); out[id] = { score: num(), decision: DECISIONS[num()] }; }
+    return out;
+  };
+  const hit = () => {
+    const h = { term: str(), category: str(), signal: str(), weight: num(), matched: str(), via: list(str) };
+    if (num()) h.policy = str();
+    h.span = span();
+    if (num()) h.variant = str();
+    if (num()) h.parts = list(str);
+    return h;
+  };
+  const verdict = {
+    decision: DECISIONS[num()], score: num(), lexicon: { name: str(), version: str() }, profile: str(),
+    categories: categories(), signals: {}, hits: [], suppressed: [],
+  };
+  for (let k = num(); k > 0; k--) { const id = str(); verdict.signals[id] = num(); }
+  verdict.hits = list(hit);
+  verdict.suppressed = list(() => ({ term: str(), category: str(), matched: str(), reason: str(), detail: str(), span: span() }));
+  if (num()) verdict.shadow = list(hit);
+  if (num()) verdict.shadow_outcome = { decision: DECISIONS[num()], score: num(), categories: categories() };
+  if (num()) {
+    verdict.model = { score: num(), category: str(), decision: DECISIONS[num()], features: [] };
+    verdict.model.features = list(() => ({ text: str(), weight: num(), span: span() }));
+  }
+  if (num()) verdict.truncated = { len: num(), scanned: num() };
   return verdict;
 }
 const encoder = new TextEncoder();
@@ -68,6 +108,10 @@ extern "C" {
         model_score: f64,
         model_decision: u32,
     ) -> JsValue;
+
+    /// Builds any verdict from its [`Packed`] numbers and strings.
+    #[wasm_bindgen(js_name = packedVerdict)]
+    fn packed_verdict(numbers: &[f64], strings: &str) -> JsValue;
 
     /// Writes the UTF-8 of `text` at `ptr` in WASM memory, where `room` bytes are free (lone
     /// surrogates as U+FFFD, as `TextEncoder` does): the number of bytes, or -1 when the room
@@ -255,6 +299,163 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 fn parse_json(json: &str) -> JsValue {
     js_sys::JSON::parse(json).expect("serde_json writes valid JSON")
+}
+
+/// A verdict as numbers and strings for `packedVerdict`, which builds the object the verdict's
+/// JSON parses to: its fields in the JSON's order, numbers as they are (a JSON number parses to
+/// the same double), each string's length in UTF-16 units among the numbers and the strings
+/// joined, a count before each list, 0 or 1 before each optional field. Measured in Node 20 on
+/// the 219 short English lines (of 1,671) whose verdict lists something: `scan()` took 7.9 µs
+/// through JSON (serde, the string into JS, `JSON.parse`), and building the same objects in JS
+/// from numbers and strings took 0.16 µs where `JSON.parse` took 2.2 µs (BENCHMARKS.md, WASM,
+/// session 17).
+#[derive(Default)]
+struct Packed {
+    numbers: Vec<f64>,
+    strings: String,
+}
+
+impl Packed {
+    fn of(verdict: &Verdict) -> Packed {
+        let mut p = Packed::default();
+        p.numbers.reserve(64);
+        p.num(decision_index(verdict.decision));
+        p.num(verdict.score);
+        p.str(&verdict.lexicon.name);
+        p.str(&verdict.lexicon.version);
+        p.str(&verdict.profile);
+        p.categories(&verdict.categories);
+        p.num(verdict.signals.len());
+        for (signal, score) in &verdict.signals {
+            p.str(signal.name());
+            p.num(*score);
+        }
+        p.hits(&verdict.hits);
+        p.num(verdict.suppressed.len());
+        for s in &verdict.suppressed {
+            p.str(&s.term);
+            p.str(&s.category);
+            p.str(&s.matched);
+            p.str(match s.reason {
+                crate::SuppressReason::Word => "word",
+                crate::SuppressReason::Allow => "allow",
+            });
+            p.str(&s.detail);
+            p.span(&s.span);
+        }
+        p.num(!verdict.shadow.is_empty());
+        if !verdict.shadow.is_empty() {
+            p.hits(&verdict.shadow);
+        }
+        p.num(verdict.shadow_outcome.is_some());
+        if let Some(o) = &verdict.shadow_outcome {
+            p.num(decision_index(o.decision));
+            p.num(o.score);
+            p.categories(&o.categories);
+        }
+        p.num(verdict.model.is_some());
+        if let Some(m) = &verdict.model {
+            p.num(m.score);
+            p.str(&m.category);
+            p.num(decision_index(m.decision));
+            p.num(m.features.len());
+            for f in &m.features {
+                p.str(&f.text);
+                p.num(f.weight);
+                p.span(&f.span);
+            }
+        }
+        p.num(verdict.truncated.is_some());
+        if let Some(t) = &verdict.truncated {
+            p.num(t.len);
+            p.num(t.scanned);
+        }
+        p
+    }
+
+    fn num(&mut self, x: impl Into<Number>) {
+        self.numbers.push(x.into().0);
+    }
+
+    fn str(&mut self, s: &str) {
+        let units = if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+        self.num(units);
+        self.strings.push_str(s);
+    }
+
+    fn span(&mut self, span: &crate::Span) {
+        for &x in span.byte.iter().chain(&span.char).chain(&span.utf16) {
+            self.num(x);
+        }
+    }
+
+    fn categories(&mut self, categories: &std::collections::BTreeMap<String, crate::CategoryScore>) {
+        self.num(categories.len());
+        for (id, c) in categories {
+            self.str(id);
+            self.num(c.score);
+            self.num(decision_index(c.decision));
+        }
+    }
+
+    fn hits(&mut self, hits: &[crate::Hit]) {
+        self.num(hits.len());
+        for h in hits {
+            self.str(&h.term);
+            self.str(&h.category);
+            self.str(h.signal.name());
+            self.num(h.weight);
+            self.str(&h.matched);
+            self.num(h.via.iter().count());
+            for e in h.via.iter() {
+                self.str(e.name());
+            }
+            self.num(h.policy.is_some());
+            if let Some(policy) = &h.policy {
+                self.str(policy);
+            }
+            self.span(&h.span);
+            self.num(h.variant.is_some());
+            if let Some(variant) = &h.variant {
+                self.str(variant);
+            }
+            self.num(h.parts.is_some());
+            if let Some(parts) = &h.parts {
+                self.num(parts.len());
+                for part in parts {
+                    self.str(part);
+                }
+            }
+        }
+    }
+}
+
+/// A number of a [`Packed`] verdict: offsets and counts (below 2^53, exact as doubles), flags,
+/// decisions and scores.
+struct Number(f64);
+
+impl From<f64> for Number {
+    fn from(x: f64) -> Number {
+        Number(x)
+    }
+}
+
+impl From<usize> for Number {
+    fn from(x: usize) -> Number {
+        Number(x as f64)
+    }
+}
+
+impl From<u32> for Number {
+    fn from(x: u32) -> Number {
+        Number(f64::from(x))
+    }
+}
+
+impl From<bool> for Number {
+    fn from(x: bool) -> Number {
+        Number(if x { 1.0 } else { 0.0 })
+    }
 }
 
 /// A compiled lexicon, ready to scan.
@@ -491,7 +692,8 @@ impl Screener {
             && verdict.truncated.is_none()
             && verdict.model.as_ref().is_none_or(|m| m.features.is_empty());
         if !plain {
-            return parse_json(&to_json(verdict));
+            let packed = Packed::of(verdict);
+            return packed_verdict(&packed.numbers, &packed.strings);
         }
         let model_category = verdict.model.as_ref().map(|m| {
             let known = self.names.categories.iter().find(|(id, _)| *id == m.category);

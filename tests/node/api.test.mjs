@@ -50,6 +50,37 @@ test("scan gives the object of JSON.parse(scanJson), key order included, on both
   own.free();
 });
 
+// Listed verdicts are built in JS from numbers and strings (src/wasm.rs, `Packed`): every field
+// that may appear, strings beyond ASCII (their lengths count UTF-16 units) and long texts.
+test("listed verdicts are the JSON's objects: shadow, variants, rule parts, model features, astral text", () => {
+  const pack = '[lexicon]\nname = "trial"\nversion = "t1"\nmode = "shadow"\n\n'
+    + '[[term]]\nid = "drugs.trial.lanjingling"\ntext = "蓝精灵"\ncategory = "drugs"\nsignal = "implicit"\nweight = 0.7\n';
+  const layered = Screener.fromLayers(["default", { text: pack, name: "trial.toml" }]);
+  layered.modelFeatures = "always";
+  const en = fs.readFileSync(path.join(ROOT, "../shared/data/en_benign_dev.txt"), "utf8").slice(0, 20000);
+  const texts = [
+    "蓝精灵到货，加微信", "出售海洛英 加v", "出 冰 毒，要的加微信 😀𠀀", "f.u.c.k you 👍🏽 e\u0301 ｍｅｔｈ",
+    "I was married in Scunthorpe 🎓 and 𝐟𝐮𝐜𝐤 it", "我是处女座，白粉笔", en, "蓝精灵 " + en + " 出 冰 毒",
+  ];
+  const seen = { shadow: 0, shadow_outcome: 0, variant: 0, parts: 0, policy: 0, features: 0, suppressed: 0, astral: 0 };
+  for (const s of [screener, layered]) {
+    for (const t of texts) {
+      const got = s.scan(t);
+      assert.equal(JSON.stringify(got), JSON.stringify(JSON.parse(s.scanJson(t))), t.slice(0, 60));
+      seen.shadow += Number("shadow" in got);
+      seen.shadow_outcome += Number("shadow_outcome" in got);
+      seen.variant += got.hits.filter((h) => "variant" in h).length;
+      seen.parts += got.hits.filter((h) => "parts" in h).length;
+      seen.policy += got.hits.filter((h) => "policy" in h).length;
+      seen.features += got.model ? got.model.features.length : 0;
+      seen.suppressed += got.suppressed.length;
+      seen.astral += [...got.hits, ...got.suppressed].filter((h) => /[^\u0000-\uffff]/u.test(h.matched)).length;
+    }
+  }
+  for (const [k, n] of Object.entries(seen)) assert.ok(n > 0, `no verdict listed ${k}`);
+  layered.free();
+});
+
 test("UTF-16 spans slice the JS string to exactly `matched`", () => {
   const texts = [
     "😀冰😀毒😀", "👨‍👩‍👧 meth 👍🏽 for sale", "𠀀𠀁 出售冰毒 𠀂", "cafe\u0301 m\u0301e\u0301th c0caine",
