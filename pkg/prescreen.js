@@ -309,7 +309,7 @@ function __wbg_get_imports() {
         __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
             throw new Error(getStringFromWasm0(arg0, arg1));
         },
-        __wbg_encodeText_1e58f67811b90f79: function(arg0, arg1, arg2) {
+        __wbg_encodeText_83674745fbcc0df1: function(arg0, arg1, arg2) {
             const ret = encodeText(arg0, arg1 >>> 0, arg2 >>> 0);
             return ret;
         },
@@ -353,7 +353,7 @@ function __wbg_get_imports() {
             const ret = new Date();
             return ret;
         },
-        __wbg_packedVerdict_51dc96a552df6a2f: function(arg0, arg1, arg2, arg3) {
+        __wbg_packedVerdict_5578d38ae6866a3c: function(arg0, arg1, arg2, arg3) {
             const ret = packedVerdict(getArrayF64FromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
             return ret;
         },
@@ -361,7 +361,7 @@ function __wbg_get_imports() {
             const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
             return ret;
         }, arguments); },
-        __wbg_plainVerdict_f2d7dee1162964eb: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
+        __wbg_plainVerdict_9ef0ca5b56c3c850: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
             const ret = plainVerdict(arg0 >>> 0, arg1, arg2, arg3, arg4, arg5, arg6, arg7 >>> 0);
             return ret;
         },

@@ -37,9 +37,10 @@ export function plainVerdict(decision, score, name, version, profile, modelCateg
   }
   return verdict;
 }
-// Any other verdict, from `packed` (src/wasm.rs, `Packed`): its numbers in order, and its strings
-// joined in `strings` (each one's length in UTF-16 units is among the numbers). Keys and their
-// order are those of the JSON (src/verdict.rs); object literals evaluate their values in order.
+// Any other verdict, from its packed form (src/wasm.rs, `Packed`): its numbers in order, and its
+// strings joined in `strings` (each one's length in UTF-16 units is among the numbers). Keys and
+// their order are those of the JSON (src/verdict.rs); object literals evaluate their values in
+// order. `numbers` is a view of WASM memory: read here, not kept.
 export function packedVerdict(numbers, strings) {
   let i = 0, at = 0;
   const num = () => numbers[i++];
