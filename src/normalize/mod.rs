@@ -834,8 +834,7 @@ impl Folder {
             // Punctuation of three bytes (`，。、“”`: a tenth of the chars of Chinese news) is
             // noise by one load, without decoding the char again and classifying it.
             if let [lead @ (0xE2 | 0xE3 | 0xEF), b1, b2, ..] = bytes[i..] {
-                let flags =
-                    self.noise3_flags(u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F));
+                let flags = self.noise3_flags(code3(lead, b1, b2));
                 if flags != 0 {
                     noise_ending_token!(flags);
                     i += 3;
@@ -1030,12 +1029,16 @@ fn han_kind(entry: u32, via: EvasionSet) -> (Kind, EvasionSet) {
 /// `bytes`, decoded by hand: the common case of Chinese text. `None` for any other start.
 #[inline(always)]
 fn han3(bytes: &[u8]) -> Option<u32> {
-    match bytes {
-        [lead, b1, b2, ..] if is_han_lead(*lead) => {
-            Some((*lead as u32 & 0x0F) << 12 | (*b1 as u32 & 0x3F) << 6 | (*b2 as u32 & 0x3F))
-        }
+    match *bytes {
+        [lead, b1, b2, ..] if is_han_lead(lead) => Some(code3(lead, b1, b2)),
         _ => None,
     }
+}
+
+/// The code point of the three-byte char whose UTF-8 is `lead`, `b1`, `b2`.
+#[inline(always)]
+fn code3(lead: u8, b1: u8, b2: u8) -> u32 {
+    u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F)
 }
 
 /// The `GAP_*` flags of one noise char.
