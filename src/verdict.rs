@@ -108,6 +108,16 @@ pub enum SuppressReason {
     Allow,
 }
 
+impl SuppressReason {
+    /// The name used in results.
+    pub fn name(self) -> &'static str {
+        match self {
+            SuppressReason::Word => "word",
+            SuppressReason::Allow => "allow",
+        }
+    }
+}
+
 /// A match that was found but not counted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suppressed {
@@ -217,5 +227,21 @@ impl Verdict {
     /// Whether a shadow hit of this term id was reported.
     pub fn has_shadow_hit(&self, term: &str) -> bool {
         self.shadow.iter().any(|h| h.term == term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the JS adapter packs (src/wasm.rs) are the JSON's.
+    #[test]
+    fn names_are_the_json_names() {
+        for d in [Decision::Pass, Decision::Review, Decision::Block] {
+            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.name()));
+        }
+        for r in [SuppressReason::Word, SuppressReason::Allow] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.name()));
+        }
     }
 }

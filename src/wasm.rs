@@ -337,10 +337,7 @@ impl Packed {
             p.str(&s.term);
             p.str(&s.category);
             p.str(&s.matched);
-            p.str(match s.reason {
-                crate::SuppressReason::Word => "word",
-                crate::SuppressReason::Allow => "allow",
-            });
+            p.str(s.reason.name());
             p.str(&s.detail);
             p.span(&s.span);
         }
